@@ -1,0 +1,78 @@
+// What happened to each SMS of an interaction: the ticket sidebar's data. Shared schemas.
+import { z } from 'zod';
+import { EndEvent } from './rule.ts';
+
+export const SendStatus = z.enum([
+  'reserved', // row written, not yet handed to Telnyx
+  'held', // waiting for quiet hours to end
+  'queued', // accepted by Telnyx
+  'sent', // Telnyx handed it to the carrier
+  'delivered',
+  'failed', // Telnyx or the carrier rejected it; `reason` says why
+  'skipped', // never sent on purpose; `reason` says why
+]);
+export type SendStatus = z.infer<typeof SendStatus>;
+
+/** Why a send was skipped or failed. Stable codes; the app translates them. */
+export const SendReason = z.enum([
+  'no_valid_number',
+  'opted_out',
+  'frequency_cap',
+  'quiet_hours',
+  'rule_disabled',
+  'sms_not_connected',
+  'duplicate_recipient',
+  'summary_unavailable',
+  'telnyx_rejected',
+  'carrier_failed',
+  'retries_exhausted',
+]);
+export type SendReason = z.infer<typeof SendReason>;
+
+export const RecipientKind = z.enum(['assigned_agent', 'customer', 'other']);
+export type RecipientKind = z.infer<typeof RecipientKind>;
+
+export const Send = z
+  .object({
+    id: z.string(),
+    interactionId: z.string(),
+    ruleId: z.string(),
+    ruleLabel: z.string(),
+    recipientKind: RecipientKind,
+    /** Masked, e.g. "+1 *** *** 0123": the app never receives full numbers. */
+    recipientMasked: z.string().nullable(),
+    fromNumber: z.string(),
+    body: z.string(),
+    segments: z.number().int().nonnegative(),
+    encoding: z.enum(['GSM-7', 'UCS-2']),
+    status: SendStatus,
+    reason: SendReason.nullable(),
+    /** Human-readable detail, e.g. the carrier's error title. */
+    detail: z.string().nullable(),
+    carrierErrorCode: z.string().nullable(),
+    telnyxMessageId: z.string().nullable(),
+    /** When a held message will go out. */
+    scheduledFor: z.string().nullable(),
+    attempts: z.number().int().nonnegative(),
+    canRetry: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Send' });
+export type Send = z.infer<typeof Send>;
+
+export const InteractionRecord = z.object({
+  id: z.string(),
+  ticketId: z.string(),
+  event: EndEvent,
+  receivedAt: z.string(),
+  status: z.enum(['received', 'processing', 'done', 'failed']),
+  detail: z.string().nullable(),
+  sends: z.array(Send),
+});
+
+export const TicketSends = z.object({
+  ticketId: z.string(),
+  interactions: z.array(InteractionRecord),
+});
+export type TicketSends = z.infer<typeof TicketSends>;

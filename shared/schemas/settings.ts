@@ -1,0 +1,105 @@
+// Installation-wide settings and the write-only credentials an admin connects.
+// Pure zod schemas shared by the worker and the app.
+import { z } from 'zod';
+import { isSupportedCountry } from 'libphonenumber-js/min';
+
+export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM');
+
+export const QuietHours = z.object({
+  /** Local start of the quiet window, e.g. 21:00. The window may cross midnight. */
+  start: HHMM,
+  end: HHMM,
+  /** IANA zone used when the recipient's own zone is unknown. */
+  timeZone: z.string().min(1).max(64).refine(isValidTimeZone, 'Unknown IANA time zone'),
+});
+export type QuietHours = z.infer<typeof QuietHours>;
+
+export const FrequencyCap = z.object({
+  maxMessages: z.number().int().min(1).max(100),
+  periodHours: z.number().int().min(1).max(24 * 31),
+});
+export type FrequencyCap = z.infer<typeof FrequencyCap>;
+
+export const Settings = z.object({
+  /** Summaries must be on before a rule can include one (PRODUCT.md). */
+  summariesEnabled: z.boolean().default(false),
+  /** Include internal notes in the summary source. Off: nothing internal can reach a customer. */
+  summaryIncludesInternalNotes: z.boolean().default(false),
+  /** ISO 3166-1 alpha-2 country used to read numbers typed without a country code. */
+  defaultCountry: z
+    .string()
+    .length(2, 'Use a two-letter country code such as US')
+    .transform((s) => s.toUpperCase())
+    .refine((c) => isSupportedCountry(c), 'Unknown country code'),
+  /** Add an internal note to the ticket listing what was sent. */
+  internalNoteEnabled: z.boolean().default(false),
+  /** Names of Zendesk custom roles whose agents may manage rules, besides admins. */
+  supervisorRoleNames: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+  /** When the `phoneNumber` field is empty or invalid, text the requester's own phone instead. */
+  customerFallbackToRequesterPhone: z.boolean().default(true),
+  /** Hold messages during these hours in the recipient's time zone. */
+  quietHours: QuietHours.nullable().default(null),
+  /** At most N messages to one number per period. */
+  frequencyCap: FrequencyCap.nullable().default(null),
+  /** Upper bound on SMS parts for one message (carriers accept up to 10). */
+  maxParts: z.number().int().min(1).max(10).default(4),
+  /** Who may retry a failed send from the sidebar. */
+  retryAllowedFor: z.enum(['admins', 'agents']).default('agents'),
+});
+export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = Settings.parse({ defaultCountry: 'US' });
+
+/** PATCH body for settings. */
+export const SettingsPatch = Settings.partial();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+/**
+ * Credentials are write-only: the API accepts them and answers with `ConnectionStatus` only.
+ * A null clears the credential.
+ */
+export const TelnyxCredentials = z.object({
+  apiKey: z.string().trim().min(10, 'Telnyx API key looks too short').max(200).nullable(),
+  messagingProfileId: z.string().trim().min(1).max(100).nullable(),
+  /** The account's Ed25519 public key (base64), used to verify Telnyx callbacks. */
+  publicKey: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'Must be the base64 Ed25519 public key from the Telnyx portal')
+    .nullable(),
+}).partial();
+export type TelnyxCredentials = z.infer<typeof TelnyxCredentials>;
+
+export const ZendeskOAuthCredentials = z.object({
+  accessToken: z.string().min(10).max(500),
+  refreshToken: z.string().min(10).max(500).nullable().default(null),
+  /** ISO time the access token expires; null for tokens without expiry. */
+  expiresAt: z.iso.datetime().nullable().default(null),
+  clientId: z.string().max(200).nullable().default(null),
+  clientSecret: z.string().max(500).nullable().default(null),
+});
+export type ZendeskOAuthCredentials = z.infer<typeof ZendeskOAuthCredentials>;
+
+/** What the app sees instead of secrets. */
+export const ConnectionStatus = z.object({
+  telnyx: z.object({
+    apiKeySet: z.boolean(),
+    /** Last four characters only, so an admin can tell which key is in use. */
+    apiKeyHint: z.string().nullable(),
+    messagingProfileId: z.string().nullable(),
+    publicKeySet: z.boolean(),
+  }),
+  zendesk: z.object({ oauthConnected: z.boolean(), tokenExpiresAt: z.string().nullable() }),
+  webhookSigningSecretSet: z.boolean(),
+});
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,49 @@
+// One test command for the repo (`npm test`), three projects:
+//  - pure:   the shared engine and other pure modules, in Node.
+//  - worker: the edge worker inside workerd (Cloudflare vitest integration) with a real local D1
+//            and Queues; external services are fakes on 127.0.0.1 started by test/global-setup.ts.
+//  - app:    the Zendesk app's components in jsdom with a stand-in ZAF client.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const root = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'pure',
+          environment: 'node',
+          include: ['shared/**/*.test.ts', 'edge-worker/src/**/*.unit.test.ts', 'test/fakes/**/*.test.ts'],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            wrangler: { configPath: root('./wrangler.toml') },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(root('./edge-worker/migrations')),
+                ZENDESK_BASE_URL_TEMPLATE: `${inject<string>('zendeskFakeUrl')}/{subdomain}`,
+                TELNYX_BASE_URL: `${inject<string>('telnyxFakeUrl')}/v2`,
+                FAKES_CONTROL_URL: inject<string>('zendeskFakeUrl'),
+                TELNYX_FAKE_URL: inject<string>('telnyxFakeUrl'),
+                PUBLIC_BASE_URL: 'https://worker.test',
+                PROVISIONING_TOKEN: 'test-provisioning-token-0123456789',
+                SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['edge-worker/test/**/*.test.ts'],
+          globalSetup: ['./test/global-setup.ts'],
+          setupFiles: ['./edge-worker/test/apply-migrations.ts'],
+        },
+      },
+    ],
+  },
+});
