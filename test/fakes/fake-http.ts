@@ -1,0 +1,325 @@
+// Shared plumbing for the vendor fakes: a node:http server, a request recorder, a fault injector
+// and JSON helpers. No vendor knowledge lives here; each fake decides its own routes and bodies.
+// Node only (node:http); never import this from code that runs inside workerd.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One request as the fake received it (control requests are not recorded). */
+export interface RecordedRequest {
+  /** 1, 2, 3, ... in arrival order; `GET /__control/requests?since=<seq>` returns later ones. */
+  seq: number;
+  method: string;
+  /** Path without the query string, e.g. `/acme/api/v2/tickets/1.json`. */
+  path: string;
+  /** Query parameters; a repeated key keeps its last value. */
+  query: Record<string, string>;
+  /** All request headers, names lower-cased (authorization included on purpose). */
+  headers: Record<string, string>;
+  /** Parsed body: JSON value, form fields as an object, the raw text otherwise, null when empty. */
+  body: unknown;
+  rawBody: string;
+  /** ISO-8601 arrival time. */
+  time: string;
+  /** Id of the fault that answered this request, if one did. */
+  faultId?: string;
+}
+
+/** A fault to inject on matching requests (see FaultSpec for the wire shape). */
+export interface FaultSpec {
+  /** Only this method (case-insensitive); any method when absent. */
+  method?: string;
+  /** Regular expression (string) tested against the request path without query. */
+  pathPattern: string;
+  /** Status to answer. Absent: only `delayMs` applies, then the request is handled normally. */
+  status?: number;
+  /** How many matching requests it answers; default 1; -1 = until cleared. */
+  times?: number;
+  /** Response body: a string is sent as is, anything else as JSON. Absent: a vendor default. */
+  body?: unknown;
+  /** Response headers, e.g. `{ "Retry-After": "2" }`. */
+  headers?: Record<string, string>;
+  /** Wait this long before answering (or before handling normally when `status` is absent). */
+  delayMs?: number;
+  /** Destroy the socket without answering (connection reset as the client sees it). */
+  dropConnection?: boolean;
+  /** Telnyx only: handle the request normally first (the send is accepted), then answer the fault. */
+  afterAccept?: boolean;
+  /** Telnyx only: match only requests made with this API key. */
+  apiKey?: string;
+}
+
+export interface Fault extends FaultSpec {
+  id: string;
+  times: number;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  rawBody: string;
+  body: unknown;
+  recorded: RecordedRequest | null;
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+export interface FakeResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {
+  return { status, body, headers };
+}
+
+export function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (raw === '') return null;
+  const type = (contentType ?? '').toLowerCase();
+  if (type.includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(raw));
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export function readRawBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function send(res: ServerResponse, response: FakeResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...(response.headers ?? {}) };
+  let payload = '';
+  if (response.body !== undefined && response.status !== 204) {
+    if (typeof response.body === 'string') {
+      payload = response.body;
+      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'text/plain; charset=utf-8';
+    } else {
+      payload = JSON.stringify(response.body);
+      if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json; charset=utf-8';
+    }
+  }
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Records requests and hands out `since` cursors. */
+export class RequestLog {
+  #items: RecordedRequest[] = [];
+  #seq = 0;
+
+  add(entry: Omit<RecordedRequest, 'seq'>): RecordedRequest {
+    const recorded = { seq: ++this.#seq, ...entry };
+    this.#items.push(recorded);
+    return recorded;
+  }
+
+  list(since = 0, keep: (r: RecordedRequest) => boolean = () => true): RecordedRequest[] {
+    return this.#items.filter((r) => r.seq > since && keep(r));
+  }
+
+  /** The cursor of the last request so far (pass it as `since` to see only later ones). */
+  get last(): number {
+    return this.#seq;
+  }
+
+  /** Forgets requests; the sequence keeps counting so old cursors stay meaningful. */
+  clear(keep: (r: RecordedRequest) => boolean = () => false): void {
+    this.#items = this.#items.filter(keep);
+  }
+}
+
+export class FaultList {
+  #faults: Fault[] = [];
+  #next = 0;
+
+  add(spec: FaultSpec): Fault {
+    if (typeof spec.pathPattern !== 'string') throw new TypeError('pathPattern must be a regex string');
+    new RegExp(spec.pathPattern); // throws on a bad pattern, before it is stored
+    const fault: Fault = { ...spec, id: `fault_${++this.#next}`, times: spec.times ?? 1 };
+    this.#faults.push(fault);
+    return fault;
+  }
+
+  /** Takes (and uses up one time of) the first fault that matches. */
+  take(method: string, path: string, apiKey?: string): Fault | undefined {
+    const fault = this.#faults.find(
+      (f) =>
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (f.apiKey === undefined || f.apiKey === apiKey) &&
+        new RegExp(f.pathPattern).test(path),
+    );
+    if (!fault) return undefined;
+    if (fault.times > 0) {
+      fault.times -= 1;
+      if (fault.times === 0) this.#faults = this.#faults.filter((f) => f !== fault);
+    }
+    return fault;
+  }
+
+  list(): Fault[] {
+    return [...this.#faults];
+  }
+
+  clear(): void {
+    this.#faults = [];
+  }
+}
+
+export interface StartedServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server whose handler gets a parsed request. A handler that returns `undefined` has
+ * answered (or dropped) the request itself.
+ */
+export async function startHttpServer(
+  handler: (request: FakeRequest) => Promise<FakeResponse | undefined>,
+  options: { port?: number; host?: string } = {},
+): Promise<StartedServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://fake.invalid');
+        const rawBody = await readRawBody(req);
+        const request: FakeRequest = {
+          method: (req.method ?? 'GET').toUpperCase(),
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          rawBody,
+          body: parseBody(rawBody, req.headers['content-type']),
+          recorded: null,
+          req,
+          res,
+        };
+        const response = await handler(request);
+        if (response) send(res, response);
+      } catch (error) {
+        send(res, json(500, { error: 'FakeServerError', description: String(error) }));
+      }
+    })();
+  });
+  // Keep-alive sockets would hold close() open; the fakes are short-lived test servers.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+export function headerRecord(headers: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+export function recordRequest(log: RequestLog, request: FakeRequest): RecordedRequest {
+  const recorded = log.add({
+    method: request.method,
+    path: request.path,
+    query: Object.fromEntries(request.query),
+    headers: headerRecord(request.headers),
+    body: request.body,
+    rawBody: request.rawBody,
+    time: new Date().toISOString(),
+  });
+  request.recorded = recorded;
+  return recorded;
+}
+
+/**
+ * Applies a fault that has already been taken: waits, drops, or answers. Returns `handled: false`
+ * when the request should go on to the normal handler (delay-only fault, or `afterAccept`).
+ */
+export async function applyFault(
+  fault: Fault,
+  request: FakeRequest,
+  defaultBody: (status: number) => unknown,
+): Promise<{ handled: boolean; response?: FakeResponse }> {
+  if (request.recorded) request.recorded.faultId = fault.id;
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (fault.afterAccept) return { handled: false };
+  if (fault.dropConnection) {
+    request.req.socket.destroy();
+    return { handled: true };
+  }
+  if (fault.status === undefined) return { handled: false };
+  return { handled: true, response: faultResponse(fault, defaultBody) };
+}
+
+export function faultResponse(fault: Fault, defaultBody: (status: number) => unknown): FakeResponse {
+  const status = fault.status ?? 500;
+  const headers = fault.headers ?? (status === 429 ? { 'Retry-After': '1' } : {});
+  return { status, body: fault.body !== undefined ? fault.body : defaultBody(status), headers };
+}
+
+/** Validates the JSON body of `POST /__control/faults`. */
+export function readFaultSpec(body: unknown): FaultSpec {
+  if (!body || typeof body !== 'object') throw new TypeError('fault body must be an object');
+  const spec = body as FaultSpec;
+  if (typeof spec.pathPattern !== 'string') throw new TypeError('pathPattern (regex string) is required');
+  if (spec.status === undefined && !spec.dropConnection && !spec.delayMs) {
+    throw new TypeError('a fault needs status, dropConnection or delayMs');
+  }
+  return spec;
+}
+
+/** POSTs a JSON (or raw string) body; never throws: network errors come back as status 0. */
+export async function postWebhook(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string; error?: string }> {
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return { status: 0, body: '', error: String(error) };
+  }
+}
+
+export function bearerToken(headers: IncomingMessage['headers']): string | undefined {
+  const value = headers.authorization;
+  if (typeof value !== 'string') return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(value.trim());
+  return match?.[1]?.trim();
+}

@@ -1,0 +1,400 @@
+// The Telnyx fake against the Telnyx contract it claims, driven through the official SDK where the
+// worker will use it: sends, errors and their classes, pagination, and signed callbacks that the
+// SDK's own webhook verifier accepts.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Telnyx, { APIConnectionError, AuthenticationError, ConflictError, RateLimitError } from 'telnyx';
+import type { APIError } from 'telnyx';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { telnyxControl } from './control-client.ts';
+import type { TelnyxControl } from './control-client.ts';
+import { countSmsParts, demoTelnyxAccount, startTelnyxFake, TELNYX_DEMO } from './telnyx-fake.ts';
+import type { TelnyxFake } from './telnyx-fake.ts';
+
+const D = TELNYX_DEMO;
+const CUSTOMER = '+15557650001';
+let fake: TelnyxFake;
+let client: Telnyx;
+
+let control: TelnyxControl;
+
+type TelnyxErrorBody = { errors: { code: string; title: string; detail?: string }[] };
+type WebhookEvent = { data: { event_type: string; payload: Record<string, unknown> } };
+/** The SDK error a call fails with (the test fails if it succeeds). */
+async function failure(promise: Promise<unknown>): Promise<APIError & { error: TelnyxErrorBody }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as APIError & { error: TelnyxErrorBody };
+  }
+  throw new Error('expected the call to fail');
+}
+const errorOf = async (res: Response) => ((await res.json()) as TelnyxErrorBody).errors[0];
+const eventOf = (body: string) => JSON.parse(body) as WebhookEvent & { meta: { attempt: number; delivered_to: string } };
+
+const rawSend = (body: unknown, apiKey: string = D.apiKey) =>
+  fetch(`${fake.url}/v2/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  fake = await startTelnyxFake();
+  control = telnyxControl(fake.url);
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  await control.reset();
+  await control.seedAccount(D.apiKey, demoTelnyxAccount());
+  const publicKey = await control.publicKey();
+  client = new Telnyx({ apiKey: D.apiKey, baseURL: `${fake.url}/v2`, publicKey, maxRetries: 0 });
+});
+
+describe('auth', () => {
+  it('rejects an unknown API key with 10009 (SDK: AuthenticationError)', async () => {
+    const bad = new Telnyx({ apiKey: 'KEY_WRONG', baseURL: `${fake.url}/v2`, maxRetries: 0 });
+    const error = await failure(bad.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'hi' }));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.status).toBe(401);
+    expect(error.error.errors[0]).toMatchObject({ code: '10009', title: 'Authentication failed' });
+  });
+});
+
+describe('POST /v2/messages', () => {
+  it('accepts a send through the SDK and returns a real-looking Message', async () => {
+    const { data } = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'Thanks for contacting Acme!' });
+    expect(data).toMatchObject({
+      record_type: 'message',
+      direction: 'outbound',
+      type: 'SMS',
+      from: { phone_number: D.numbers.support1 },
+      to: [{ phone_number: CUSTOMER, status: 'queued' }],
+      text: 'Thanks for contacting Acme!',
+      parts: 1,
+      encoding: 'GSM-7',
+      messaging_profile_id: D.profiles.support,
+      sent_at: null,
+      completed_at: null,
+      errors: [],
+    });
+    expect(data?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(data?.cost).toEqual({ amount: expect.any(String), currency: 'USD' });
+
+    const outbox = await control.messages({ apiKey: D.apiKey });
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]?.id).toBe(data?.id);
+  });
+
+  it('records the request with the Authorization header and parsed body', async () => {
+    const since = (await control.requests()).last;
+    await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x', webhook_url: 'https://worker.test/t' });
+    const { requests } = await control.requests({ since, apiKey: D.apiKey });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v2/messages',
+      body: { from: D.numbers.support1, to: CUSTOMER, text: 'x', webhook_url: 'https://worker.test/t' },
+    });
+    expect(requests[0]?.headers.authorization).toBe(`Bearer ${D.apiKey}`);
+  });
+
+  it('picks the first number of messaging_profile_id when from is absent', async () => {
+    const { data } = await client.messages.send({ messaging_profile_id: D.profiles.billing, to: CUSTOMER, text: 'x' });
+    expect(data?.from?.phone_number).toBe(D.numbers.billing);
+  });
+
+  it('counts parts with GSM-7 and UCS-2 rules', async () => {
+    const send = async (text: string) => (await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text })).data;
+    expect(await send('a'.repeat(160))).toMatchObject({ parts: 1, encoding: 'GSM-7' });
+    expect(await send('a'.repeat(161))).toMatchObject({ parts: 2, encoding: 'GSM-7' });
+    expect(await send('{'.repeat(80))).toMatchObject({ parts: 1, encoding: 'GSM-7' });
+    expect(await send('{'.repeat(81))).toMatchObject({ parts: 2 });
+    expect(await send('é'.repeat(160))).toMatchObject({ parts: 1, encoding: 'GSM-7' });
+    // 70 characters but 71 UTF-16 units (the emoji takes two): two parts.
+    expect(await send('ü😀'.padEnd(71, 'x'))).toMatchObject({ parts: 2, encoding: 'UCS-2', num_chars: 70 });
+    expect(await send('😀'.repeat(35))).toMatchObject({ parts: 1, encoding: 'UCS-2' });
+    expect(await send('ą'.repeat(71))).toMatchObject({ parts: 2, encoding: 'UCS-2' });
+  });
+
+  it('never splits a GSM-7 escape pair or a surrogate pair across parts', () => {
+    // 152 plain + "{" (2 septets) = 154 > 153: the brace moves to part 2.
+    expect(countSmsParts(`${'a'.repeat(152)}{${'a'.repeat(152)}`).parts).toBe(3);
+    expect(countSmsParts('a'.repeat(153 * 2)).parts).toBe(2);
+    expect(countSmsParts(`${'ą'.repeat(66)}😀${'ą'.repeat(66)}`).parts).toBe(3);
+    expect(countSmsParts('plain', 'ucs2')).toMatchObject({ encoding: 'UCS-2', parts: 1 });
+  });
+
+  it('rejects a to or from that is not +E.164 with 10016', async () => {
+    for (const body of [
+      { from: D.numbers.support1, to: '5557650001', text: 'x' },
+      { from: '15550100001', to: CUSTOMER, text: 'x' },
+    ]) {
+      const res = await rawSend(body);
+      expect(res.status).toBe(422);
+      expect(await errorOf(res)).toMatchObject({ code: '10016', title: 'Phone number must be in +E.164 format' });
+    }
+  });
+
+  it('rejects a from number that is not on the account with 40305', async () => {
+    const res = await rawSend({ from: '+15559999999', to: CUSTOMER, text: 'x' });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code: '40305', title: "Invalid 'from' address" });
+  });
+
+  it('rejects more than 10 parts with 40302', async () => {
+    const res = await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: 'a'.repeat(153 * 10 + 1) });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code: '40302', title: 'Message too large' });
+    expect((await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: 'a'.repeat(153 * 10) })).status).toBe(200);
+  });
+
+  it('rejects missing parameters, empty text and several recipients', async () => {
+    const missingTo = await rawSend({ from: D.numbers.support1, text: 'x' });
+    expect(missingTo.status).toBe(422);
+    expect((await errorOf(missingTo))?.code).toBe('10004');
+    expect((await errorOf(await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: '' })))?.code).toBe('40316');
+    const several = await rawSend({ from: D.numbers.support1, to: [CUSTOMER, '+15557650002'], text: 'x' });
+    expect((await errorOf(several))?.code).toBe('40310');
+  });
+});
+
+describe('reads', () => {
+  it('retrieves a sent message by id, for its own account only', async () => {
+    const { data } = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' });
+    const got = await client.messages.retrieve(data!.id!);
+    expect(got.data?.id).toBe(data?.id);
+
+    await control.seedAccount('KEY_OTHER', { messagingProfiles: [], phoneNumbers: [] });
+    const other = new Telnyx({ apiKey: 'KEY_OTHER', baseURL: `${fake.url}/v2`, maxRetries: 0 });
+    const error = await failure(other.messages.retrieve(data!.id!));
+    expect(error.status).toBe(404);
+    expect(error.error.errors[0]?.code).toBe('10005');
+  });
+
+  it('lists messaging profiles with flat pagination the SDK can follow', async () => {
+    const first = await client.messagingProfiles.list({ 'page[size]': 2 });
+    expect(first.data.map((p) => p.name)).toEqual(['Support line', 'Billing line']);
+    expect(first.meta).toMatchObject({ page_number: 1, total_pages: 2 });
+    const names: string[] = [];
+    for await (const profile of client.messagingProfiles.list({ 'page[size]': 2 })) names.push(profile.name!);
+    expect(names).toEqual(['Support line', 'Billing line', 'Unused profile']);
+  });
+
+  it('filters messaging profiles by name', async () => {
+    const page = await client.messagingProfiles.list({ 'filter[name][contains]': 'Billing' });
+    expect(page.data.map((p) => p.id)).toEqual([D.profiles.billing]);
+  });
+
+  it('lists the phone numbers of a messaging profile, page by page', async () => {
+    const numbers: string[] = [];
+    for await (const n of client.messagingProfiles.listPhoneNumbers(D.profiles.support, { 'page[size]': 2 })) {
+      numbers.push(n.phone_number!);
+    }
+    expect(numbers).toEqual([D.numbers.support1, D.numbers.support2, D.numbers.tollFree]);
+    const empty = await client.messagingProfiles.listPhoneNumbers(D.profiles.empty);
+    expect(empty.data).toEqual([]);
+    expect(empty.meta).toMatchObject({ total_results: 0 });
+  });
+
+  it('answers 404 10005 for an unknown messaging profile', async () => {
+    const error = await failure(client.messagingProfiles.listPhoneNumbers('00000000-0000-0000-0000-000000000000'));
+    expect(error.status).toBe(404);
+  });
+});
+
+describe('delivery callbacks', () => {
+  it('builds message.sent then message.finalized that the SDK verifies (delivered)', async () => {
+    const { data } = await client.messages.send({
+      from: D.numbers.support1,
+      to: CUSTOMER,
+      text: 'x',
+      webhook_url: 'https://worker.test/t',
+    });
+    const callbacks = await control.callbacks(data!.id!);
+    expect(callbacks).toHaveLength(2);
+    const events = [];
+    for (const callback of callbacks) {
+      expect(callback.url).toBe('https://worker.test/t');
+      expect(callback.headers['telnyx-timestamp']).toMatch(/^\d+$/);
+      events.push(await client.webhooks.unwrap(callback.body, { headers: callback.headers }));
+    }
+    expect(events.map((e) => (e as { data: { event_type: string } }).data.event_type)).toEqual(['message.sent', 'message.finalized']);
+    const finalized = JSON.parse(callbacks[1]!.body);
+    expect(finalized).toMatchObject({
+      data: {
+        event_type: 'message.finalized',
+        record_type: 'event',
+        id: expect.any(String),
+        occurred_at: expect.any(String),
+        payload: { id: data?.id, to: [{ status: 'delivered' }], errors: [] },
+      },
+      meta: { attempt: 1, delivered_to: 'https://worker.test/t' },
+    });
+    const retrieved = await client.messages.retrieve(data!.id!);
+    expect((retrieved.data as { to: { status: string }[] }).to[0]!.status).toBe('delivered');
+  });
+
+  it('rejects a tampered body and a stale timestamp (SDK verifier)', async () => {
+    const { data } = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' });
+    const callbacks = await control.callbacks(data!.id!);
+    await expect(client.webhooks.unwrap(callbacks[0]!.body.replace('"x"', '"y"'), { headers: callbacks[0]!.headers })).rejects.toThrow(
+      /signature/i,
+    );
+    const stale = String(Math.floor(Date.now() / 1000) - 3600);
+    const old = await control.callbacks(data!.id!, { timestamp: stale });
+    await expect(client.webhooks.unwrap(old[0]!.body, { headers: old[0]!.headers })).rejects.toThrow(/timestamp/i);
+  });
+
+  it('finalizes as delivery_failed with errors when the outcome says so', async () => {
+    await control.setOutcome({ to: CUSTOMER, outcome: 'delivery_failed', errorCode: '40001', errorTitle: 'Not routable' });
+    const { data } = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' });
+    const callbacks = await control.callbacks(data!.id!);
+    const payload = JSON.parse(callbacks.at(-1)!.body).data.payload;
+    expect(payload.to[0].status).toBe('delivery_failed');
+    expect(payload.errors).toEqual([{ code: '40001', title: 'Not routable', detail: expect.any(String) }]);
+  });
+
+  it('finalizes as sending_failed without a message.sent event', async () => {
+    await control.setOutcome({ to: CUSTOMER, outcome: 'sending_failed' });
+    const { data } = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' });
+    const callbacks = await control.callbacks(data!.id!);
+    expect(callbacks.map((c) => eventOf(c.body).data.event_type)).toEqual(['message.finalized']);
+    expect(JSON.parse(callbacks[0]!.body).data.payload.to[0].status).toBe('sending_failed');
+  });
+
+  it('delivers callbacks to the webhook URL (with failover) when asked, and by itself with autoCallbacks', async () => {
+    const received: { path: string; body: string; headers: Record<string, string> }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', body, headers: req.headers as Record<string, string> });
+        res.writeHead(req.url === '/down' ? 500 : 200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    try {
+      const { data } = await client.messages.send({
+        from: D.numbers.support1,
+        to: CUSTOMER,
+        text: 'x',
+        webhook_url: `${base}/down`,
+        webhook_failover_url: `${base}/up`,
+      });
+      await control.callbacks(data!.id!, { deliver: true });
+      expect(received.map((r) => r.path)).toEqual(['/down', '/up', '/down', '/up']);
+      const failover = received[1]!;
+      expect(JSON.parse(failover.body).meta).toEqual({ attempt: 2, delivered_to: `${base}/up` });
+      await client.webhooks.unwrap(failover.body, { headers: failover.headers });
+
+      received.length = 0;
+      await control.setConfig({ autoCallbacks: true, callbackDelayMs: 10 });
+      await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'auto', webhook_url: `${base}/up` });
+      await expect.poll(() => received.length, { timeout: 2000 }).toBe(2);
+      expect((await control.deliveries()).length).toBeGreaterThanOrEqual(6);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  });
+
+  it('uses the profile webhook_url unless use_profile_webhooks is false', async () => {
+    await control.seedAccount(D.apiKey, demoTelnyxAccount({ webhookUrl: 'https://worker.test/profile' }));
+    const a = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' });
+    expect(a.data?.webhook_url).toBe('https://worker.test/profile');
+    const b = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x', use_profile_webhooks: false });
+    expect(b.data?.webhook_url).toBeNull();
+  });
+});
+
+describe('inbound messages and opt-out', () => {
+  it('STOP blocks sends from that profile with 40300 (SDK: ConflictError 409); START clears it', async () => {
+    const stop = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: '  stop ' });
+    expect(stop.optedOut).toBe(true);
+    const event = (await client.webhooks.unwrap(stop.callback.body, { headers: stop.callback.headers })) as {
+      data: { event_type: string; payload: { direction: string; text: string; from: { phone_number: string } } };
+    };
+    expect(event.data).toMatchObject({
+      event_type: 'message.received',
+      payload: { direction: 'inbound', from: { phone_number: CUSTOMER } },
+    });
+
+    const error = await failure(client.messages.send({ from: D.numbers.support2, to: CUSTOMER, text: 'x' }));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.status).toBe(409);
+    expect(error.error.errors[0]).toMatchObject({
+      code: '40300',
+      title: 'Blocked due to STOP message',
+      detail: `Messages cannot be sent from ${D.numbers.support2} to ${CUSTOMER} due to an existing block rule.`,
+    });
+
+    // Another messaging profile is not blocked.
+    expect((await client.messages.send({ from: D.numbers.billing, to: CUSTOMER, text: 'x' })).data?.id).toBeDefined();
+
+    const start = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: 'START' });
+    expect(start.optedOut).toBe(false);
+    expect((await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' })).data?.id).toBeDefined();
+  });
+
+  it('treats every opt-out keyword, and only whole-message keywords', async () => {
+    for (const word of ['STOPALL', 'unsubscribe', 'Cancel', 'END', 'quit']) {
+      const res = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: word });
+      expect(res.optedOut).toBe(true);
+      await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: 'unstop' });
+    }
+    const chat = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: 'please stop texting' });
+    expect(chat.optedOut).toBe(false);
+  });
+});
+
+describe('faults', () => {
+  it('injects a 429 (SDK: RateLimitError with Retry-After)', async () => {
+    await control.addFault({ pathPattern: '^/v2/messages$', status: 429, headers: { 'Retry-After': '3' } });
+    const error = await failure(client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' }));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.headers?.get('retry-after')).toBe('3');
+    expect(error.error.errors[0]?.code).toBe('10011');
+    expect(await control.messages()).toHaveLength(0);
+  });
+
+  it('afterAccept: the message is accepted, the client sees an error (the ambiguous case)', async () => {
+    await control.addFault({ method: 'POST', pathPattern: '^/v2/messages$', status: 503, afterAccept: true });
+    const error = await failure(client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' }));
+    expect(error.status).toBe(503);
+    expect(await control.messages()).toHaveLength(1);
+  });
+
+  it('dropConnection (SDK: APIConnectionError), also after accepting', async () => {
+    await control.addFault({ pathPattern: '^/v2/messages$', dropConnection: true, afterAccept: true });
+    const error = await failure(client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' }));
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(await control.messages()).toHaveLength(1);
+  });
+
+  it('delayMs makes a client timeout fire', async () => {
+    await control.addFault({ pathPattern: '^/v2/messages$', delayMs: 400 });
+    const impatient = new Telnyx({ apiKey: D.apiKey, baseURL: `${fake.url}/v2`, maxRetries: 0, timeout: 100 });
+    const error = await failure(impatient.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' }));
+    expect(error).toBeInstanceOf(APIConnectionError);
+  });
+
+  it('scopes a fault to one API key', async () => {
+    await control.seedAccount('KEY_OTHER', demoTelnyxAccount());
+    await control.addFault({ pathPattern: '.', status: 500, apiKey: 'KEY_OTHER', times: -1 });
+    expect((await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' })).data).toBeDefined();
+    expect((await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: 'x' }, 'KEY_OTHER')).status).toBe(500);
+    await control.clearFaults();
+    expect((await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: 'x' }, 'KEY_OTHER')).status).toBe(200);
+  });
+});
+
+describe('control: sign', () => {
+  it("signs an arbitrary body with the fake's key", async () => {
+    const body = '{"data":{"event_type":"message.finalized"}}';
+    const headers = await control.sign(body);
+    await expect(client.webhooks.unwrap(body, { headers })).resolves.toBeDefined();
+  });
+});

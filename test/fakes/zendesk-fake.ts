@@ -1,0 +1,925 @@
+// FAKE Zendesk Support API for tests and local runs: many accounts in one server, each under a path
+// prefix `/{subdomain}` (the worker's base URL template becomes `http://127.0.0.1:PORT/{subdomain}`).
+//
+// Contract followed (developer.zendesk.com/api-reference/ticketing/...):
+//  - Bearer OAuth access tokens; 401 `invalid_token` body for unknown/expired ones, 404 "No help
+//    desk" for an unknown subdomain, 403 for endpoints the token's user may not use.
+//  - POST /oauth/tokens, grant_type=refresh_token (JSON or form): rotates, i.e. the old access and
+//    refresh tokens stop working (grant_type_tokens docs); 400 invalid_grant / 401 invalid_client.
+//  - users (me, show, show_many), custom_roles, groups and ticket_fields (offset pagination with
+//    next_page/previous_page/count, or cursor pagination with page[size]/page[after] -> meta/links),
+//    tickets/{id} with include=users,groups sideloads only when asked, tickets/{id}/comments,
+//    PUT tickets/{id} (comment + fields, returns {ticket, audit}; closed tickets are 422),
+//    webhooks (create/list/show/delete, signing_secret show/reset), triggers (create/list/show/delete).
+//  - Paths work with and without `.json`. Errors: 404 RecordNotFound, 422 RecordInvalid with details.
+//  - Webhook calls Zendesk would make, signed per FACTS.md (zendesk-signature.ts), built on demand by
+//    the control API (a trigger's body template is rendered when one targets the webhook).
+// Left out: every other endpoint, search, incremental exports, real rate limiting (inject 429 with a
+// fault), trigger condition evaluation (solving fires the first webhook trigger), placeholder
+// escaping rules (values are inserted raw), attachments, audits history, brands, organizations.
+//
+// Control API (JSON): see ZendeskFake docs below and the README section in the report.
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  applyFault,
+  bearerToken,
+  FaultList,
+  faultResponse,
+  json,
+  postWebhook,
+  readFaultSpec,
+  recordRequest,
+  RequestLog,
+  startHttpServer,
+} from './fake-http.ts';
+import type { FakeRequest, FakeResponse, RecordedRequest } from './fake-http.ts';
+import { demoAccount, htmlToText, textToHtml, via, ZENDESK_DEMO } from './zendesk-data.ts';
+import type {
+  ZendeskAccountSeed,
+  ZendeskComment,
+  ZendeskCustomRole,
+  ZendeskGroup,
+  ZendeskOAuthClientSeed,
+  ZendeskTicket,
+  ZendeskTicketField,
+  ZendeskUser,
+} from './zendesk-data.ts';
+import { signZendeskWebhook, zendeskTimestamp } from './zendesk-signature.ts';
+
+export { demoAccount, ZENDESK_DEMO } from './zendesk-data.ts';
+export type { ZendeskAccountSeed } from './zendesk-data.ts';
+export { signZendeskWebhook, zendeskTimestamp } from './zendesk-signature.ts';
+
+export interface ZendeskTokenState {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms; null = never expires. */
+  expiresAtMs: number | null;
+  userId: number;
+  clientId?: string;
+}
+
+export interface ZendeskWebhookState {
+  webhook: Record<string, unknown> & { id: string; endpoint: string };
+  secret: string;
+}
+
+export interface ZendeskAccountState {
+  subdomain: string;
+  tokens: ZendeskTokenState[];
+  oauthClients: ZendeskOAuthClientSeed[];
+  users: ZendeskUser[];
+  groups: ZendeskGroup[];
+  customRoles: ZendeskCustomRole[];
+  ticketFields: ZendeskTicketField[];
+  tickets: ZendeskTicket[];
+  comments: Map<number, ZendeskComment[]>;
+  webhooks: Map<string, ZendeskWebhookState>;
+  triggers: (Record<string, unknown> & { id: number })[];
+  /** How many refresh_token grants succeeded. */
+  refreshCount: number;
+  nextId: number;
+}
+
+export interface ZendeskFakeState {
+  accounts: Map<string, ZendeskAccountState>;
+  requests: RequestLog;
+  faults: FaultList;
+}
+
+export interface ZendeskFake {
+  /** e.g. `http://127.0.0.1:41234` (no trailing slash); an account's base is `${url}/${subdomain}`. */
+  url: string;
+  close(): Promise<void>;
+  state: ZendeskFakeState;
+  /** Seeds (or replaces) an account, like `PUT /__control/accounts/{subdomain}`. */
+  seedAccount(subdomain: string, seed: ZendeskAccountSeed): ZendeskAccountState;
+}
+
+/** `GET /__control/accounts/{subdomain}`: the account's current state, for assertions. */
+export interface ZendeskAccountSnapshot {
+  subdomain: string;
+  baseUrl: string;
+  tokens: ZendeskTokenState[];
+  refreshCount: number;
+  users: ZendeskUser[];
+  groups: ZendeskGroup[];
+  tickets: ZendeskTicket[];
+  comments: Record<string, ZendeskComment[]>;
+  webhooks: (ZendeskWebhookState['webhook'] & { signing_secret: string })[];
+  triggers: ZendeskAccountState['triggers'];
+}
+
+/** Options of `POST /__control/tickets/{subdomain}/{id}/solve` and `POST /__control/webhook-requests`. */
+export interface ZendeskWebhookRequestOptions {
+  /** Default: the secret of `webhookId` (or of the account's first webhook created through the API). */
+  signingSecret?: string;
+  /** A webhook created through the API: its endpoint, secret and linked trigger body are used. */
+  webhookId?: string;
+  /** Where to deliver; default: the webhook's endpoint. */
+  webhookUrl?: string;
+  /** The exact body (string or JSON). Default: the linked trigger's body rendered, else a small JSON. */
+  body?: unknown;
+  /** ISO-8601 signature timestamp; default now (without milliseconds). */
+  timestamp?: string;
+  /** Also POST it to the URL and report the answer in `delivery`. */
+  deliver?: boolean;
+  /** solve only: the status to set (default `solved`). */
+  status?: string;
+}
+
+/** The webhook request Zendesk would send (headers with Zendesk's capitalisation). */
+export interface ZendeskWebhookRequest {
+  url: string | null;
+  webhookId: string;
+  headers: Record<string, string>;
+  body: string;
+  delivery?: { status: number; body: string; error?: string };
+}
+
+const ALLOWED_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
+const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
+
+export function buildAccountState(subdomain: string, seed: ZendeskAccountSeed): ZendeskAccountState {
+  const copy = structuredClone(seed);
+  const users = copy.users ?? [];
+  const firstAdmin = users.find((u) => u.role === 'admin')?.id ?? users[0]?.id ?? 1;
+  const comments = new Map<number, ZendeskComment[]>();
+  for (const [ticketId, list] of Object.entries(copy.comments ?? {})) comments.set(Number(ticketId), list);
+  const allIds = [...users.map((u) => u.id), ...(copy.tickets ?? []).map((t) => t.id), ...[...comments.values()].flat().map((c) => c.id)];
+  return {
+    subdomain,
+    tokens: (copy.tokens ?? []).map((t) => ({
+      accessToken: t.accessToken,
+      refreshToken: t.refreshToken,
+      expiresAtMs: t.expiresAt === undefined ? null : new Date(t.expiresAt).getTime(),
+      userId: t.userId ?? firstAdmin,
+      clientId: t.clientId,
+    })),
+    oauthClients: copy.oauthClients ?? [],
+    users,
+    groups: copy.groups ?? [],
+    customRoles: copy.customRoles ?? [],
+    ticketFields: copy.ticketFields ?? [],
+    tickets: copy.tickets ?? [],
+    comments,
+    webhooks: new Map(),
+    triggers: [],
+    refreshCount: 0,
+    nextId: Math.max(900_000, ...allIds) + 1,
+  };
+}
+
+// --- Zendesk's error bodies ------------------------------------------------------------------
+
+const notFound = () => json(404, { error: 'RecordNotFound', description: 'Not found' });
+const invalidEndpoint = () => json(404, { error: 'InvalidEndpoint', description: 'Not found' });
+const invalidToken = () =>
+  json(401, {
+    error: 'invalid_token',
+    error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.',
+  });
+const forbidden = () =>
+  json(403, {
+    error: 'Forbidden',
+    description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+  });
+const recordInvalid = (details: Record<string, { description: string; error: string }[]>) =>
+  json(422, { error: 'RecordInvalid', description: 'Record validation errors', details });
+const noHelpDesk = (subdomain: string) =>
+  json(404, {
+    error: {
+      title: `No help desk at ${subdomain}.zendesk.com`,
+      message:
+        'There is no help desk configured at this address. This means that the address is available and that you can claim it at http://www.zendesk.com/signup',
+    },
+  });
+
+/** Bodies for injected faults that give none (Zendesk's shapes where known). */
+function zendeskFaultBody(status: number): unknown {
+  if (status === 401) return invalidToken().body;
+  if (status === 403) return forbidden().body;
+  if (status === 404) return notFound().body;
+  if (status === 409) return { error: 'Conflict', description: 'The resource was modified concurrently' };
+  if (status === 422) return recordInvalid({ base: [{ description: 'Injected fault', error: 'InvalidValue' }] }).body;
+  if (status === 429) return { error: 'TooManyRequests', description: 'Rate limit exceeded' };
+  if (status === 503) return { error: 'ServiceUnavailable', description: 'Service temporarily unavailable' };
+  return { error: 'InternalError', description: 'Something went wrong' };
+}
+
+// --- Pagination -------------------------------------------------------------------------------
+
+function encodeCursor(index: number): string {
+  return Buffer.from(`i:${index}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^i:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : 0;
+}
+
+/** Zendesk list pagination: cursor when `page[size]` is given, offset (page/per_page) otherwise. */
+export function paginate<T>(
+  items: T[],
+  query: URLSearchParams,
+  key: string,
+  pageUrl: (params: Record<string, string>) => string,
+): Record<string, unknown> {
+  const cursorSize = query.get('page[size]');
+  if (cursorSize !== null) {
+    const size = Math.min(100, Math.max(1, Number(cursorSize) || 100));
+    const after = query.get('page[after]');
+    const before = query.get('page[before]');
+    const start = after ? decodeCursor(after) : before ? Math.max(0, decodeCursor(before) - size) : 0;
+    const page = items.slice(start, start + size);
+    const hasMore = start + page.length < items.length;
+    const afterCursor = page.length ? encodeCursor(start + page.length) : null;
+    const beforeCursor = page.length ? encodeCursor(start) : null;
+    return {
+      [key]: page,
+      meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
+      links: {
+        prev: start > 0 && beforeCursor ? pageUrl({ 'page[size]': String(size), 'page[before]': beforeCursor }) : null,
+        next: hasMore && afterCursor ? pageUrl({ 'page[size]': String(size), 'page[after]': afterCursor }) : null,
+      },
+    };
+  }
+  const perPage = Math.min(100, Math.max(1, Number(query.get('per_page')) || 100));
+  const pageNumber = Math.max(1, Number(query.get('page')) || 1);
+  const start = (pageNumber - 1) * perPage;
+  return {
+    [key]: items.slice(start, start + perPage),
+    next_page: start + perPage < items.length ? pageUrl({ page: String(pageNumber + 1), per_page: String(perPage) }) : null,
+    previous_page: pageNumber > 1 ? pageUrl({ page: String(pageNumber - 1), per_page: String(perPage) }) : null,
+    count: items.length,
+  };
+}
+
+// --- Placeholders -----------------------------------------------------------------------------
+
+/** Renders the few `{{ticket.*}}` placeholders a trigger body may use (values inserted raw). */
+export function renderPlaceholders(template: string, account: ZendeskAccountState, ticket: ZendeskTicket): string {
+  const user = (id: number | null) => account.users.find((u) => u.id === id);
+  const group = account.groups.find((g) => g.id === ticket.group_id);
+  const fieldValue = (id: number) => ticket.custom_fields.find((f) => f.id === id)?.value ?? null;
+  const asText = (value: unknown) => (value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value));
+  const lookup: Record<string, () => unknown> = {
+    'ticket.id': () => ticket.id,
+    'ticket.title': () => ticket.subject,
+    'ticket.status': () => ticket.status[0]!.toUpperCase() + ticket.status.slice(1),
+    'ticket.priority': () => ticket.priority,
+    'ticket.ticket_type': () => ticket.type,
+    'ticket.via': () => viaTitle(ticket.via.channel),
+    'ticket.tags': () => ticket.tags.join(' '),
+    'ticket.group.name': () => group?.name,
+    'ticket.group.id': () => group?.id,
+    'ticket.requester.id': () => ticket.requester_id,
+    'ticket.requester.name': () => user(ticket.requester_id)?.name,
+    'ticket.requester.email': () => user(ticket.requester_id)?.email,
+    'ticket.requester.phone': () => user(ticket.requester_id)?.phone,
+    'ticket.assignee.id': () => ticket.assignee_id,
+    'ticket.assignee.name': () => user(ticket.assignee_id)?.name,
+    'ticket.updated_at_with_timestamp': () => ticket.updated_at,
+    'ticket.created_at_with_timestamp': () => ticket.created_at,
+    'ticket.account': () => account.subdomain,
+  };
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_all, name: string) => {
+    const field = /^ticket\.ticket_field_(option_title_)?(\d+)$/.exec(name);
+    if (field) {
+      const id = Number(field[2]);
+      const value = fieldValue(id);
+      if (!field[1]) return asText(value);
+      const options = account.ticketFields.find((f) => f.id === id)?.custom_field_options ?? [];
+      const values = Array.isArray(value) ? value : [value];
+      return values
+        .map((v) => options.find((o) => o.value === v)?.name ?? '')
+        .filter(Boolean)
+        .join(', ');
+    }
+    return asText(lookup[name]?.());
+  });
+}
+
+function viaTitle(channel: string): string {
+  const titles: Record<string, string> = {
+    web: 'Web form',
+    email: 'Mail',
+    api: 'Web service',
+    chat: 'Chat',
+    native_messaging: 'Messaging',
+    voice: 'Phone call (incoming)',
+  };
+  return titles[channel] ?? channel;
+}
+
+// --- The server -------------------------------------------------------------------------------
+
+export async function startZendeskFake(options: { port?: number; host?: string } = {}): Promise<ZendeskFake> {
+  const state: ZendeskFakeState = { accounts: new Map(), requests: new RequestLog(), faults: new FaultList() };
+  let baseUrl = '';
+
+  const seedAccount = (subdomain: string, seed: ZendeskAccountSeed) => {
+    const account = buildAccountState(subdomain, seed);
+    state.accounts.set(subdomain, account);
+    return account;
+  };
+
+  const apiUrl = (subdomain: string, path: string) => `${baseUrl}/${subdomain}/api/v2/${path}`;
+  const withUrl = <T extends { id: number | string }>(subdomain: string, kind: string, record: T) => ({
+    url: apiUrl(subdomain, `${kind}/${record.id}.json`),
+    ...record,
+  });
+  const listUrl = (subdomain: string, path: string, query: URLSearchParams) => (params: Record<string, string>) => {
+    const next = new URLSearchParams(query);
+    for (const name of ['page', 'per_page', 'page[size]', 'page[after]', 'page[before]']) next.delete(name);
+    for (const [name, value] of Object.entries(params)) next.set(name, value);
+    return `${apiUrl(subdomain, `${path}.json`)}?${next.toString()}`;
+  };
+
+  const server = await startHttpServer(async (request) => {
+    if (request.path.startsWith('/__control/') || request.path === '/__control') return control(request);
+    recordRequest(state.requests, request);
+    const fault = state.faults.take(request.method, request.path);
+    if (fault) {
+      const outcome = await applyFault(fault, request, zendeskFaultBody);
+      if (outcome.handled) return outcome.response;
+    }
+    const response = await api(request);
+    if (fault?.afterAccept) {
+      if (fault.dropConnection) {
+        request.req.socket.destroy();
+        return undefined;
+      }
+      return faultResponse(fault, zendeskFaultBody);
+    }
+    return response;
+  }, options);
+  baseUrl = server.url;
+
+  // --- the vendor API ---
+
+  async function api(request: FakeRequest): Promise<FakeResponse> {
+    const match = /^\/([A-Za-z0-9][A-Za-z0-9-]*)(\/.*)?$/.exec(request.path);
+    if (!match) return invalidEndpoint();
+    const subdomain = match[1]!;
+    const account = state.accounts.get(subdomain);
+    if (!account) return noHelpDesk(subdomain);
+    const rest = (match[2] ?? '/').replace(/\.json$/, '');
+
+    if (rest === '/oauth/tokens' && request.method === 'POST') return oauthToken(account, request.body);
+    if (!rest.startsWith('/api/v2/')) return invalidEndpoint();
+
+    const presented = bearerToken(request.headers);
+    if (!presented) return json(401, { error: "Couldn't authenticate you" });
+    const token = account.tokens.find((t) => t.accessToken === presented);
+    if (!token || (token.expiresAtMs !== null && token.expiresAtMs <= Date.now())) return invalidToken();
+    const me = account.users.find((u) => u.id === token.userId);
+    if (!me) return invalidToken();
+
+    const segments = rest.slice('/api/v2/'.length).split('/');
+    const [resource, id, sub, extra] = segments;
+    const method = request.method;
+    const q = request.query;
+    const isAdmin = me.role === 'admin';
+    const canManageRules =
+      isAdmin || account.customRoles.find((r) => r.id === me.custom_role_id)?.configuration.manage_business_rules === true;
+
+    if (me.role === 'end-user' && resource !== 'users') return forbidden();
+
+    switch (resource) {
+      case 'users': {
+        if (method !== 'GET' || sub !== undefined) break;
+        if (id === 'me') return json(200, { user: withUrl(subdomain, 'users', me) });
+        if (id === 'show_many') {
+          const ids = (q.get('ids') ?? '').split(',').filter(Boolean).map(Number);
+          const users = account.users.filter((u) => ids.includes(u.id)).map((u) => withUrl(subdomain, 'users', u));
+          return json(200, { users });
+        }
+        if (id === undefined) break;
+        const user = account.users.find((u) => String(u.id) === id);
+        return user ? json(200, { user: withUrl(subdomain, 'users', user) }) : notFound();
+      }
+      case 'custom_roles': {
+        if (method !== 'GET' || id !== undefined) break;
+        return json(200, { custom_roles: account.customRoles });
+      }
+      case 'groups': {
+        if (method !== 'GET' || sub !== undefined) break;
+        const groups = account.groups.filter((g) => !g.deleted).map((g) => withUrl(subdomain, 'groups', g));
+        if (id === undefined) return json(200, paginate(groups, q, 'groups', listUrl(subdomain, 'groups', q)));
+        const group = groups.find((g) => String(g.id) === id);
+        return group ? json(200, { group }) : notFound();
+      }
+      case 'ticket_fields': {
+        if (method !== 'GET' || sub !== undefined) break;
+        const fields = account.ticketFields.map((f) => withUrl(subdomain, 'ticket_fields', f));
+        if (id === undefined) {
+          return json(200, paginate(fields, q, 'ticket_fields', listUrl(subdomain, 'ticket_fields', q)));
+        }
+        const field = fields.find((f) => String(f.id) === id);
+        return field ? json(200, { ticket_field: field }) : notFound();
+      }
+      case 'tickets': {
+        if (id === undefined || extra !== undefined) break;
+        const ticket = account.tickets.find((t) => String(t.id) === id);
+        if (sub === 'comments' && method === 'GET') {
+          if (!ticket) return notFound();
+          let comments = account.comments.get(ticket.id) ?? [];
+          if (q.get('sort_order') === 'desc') comments = [...comments].reverse();
+          return json(200, paginate(comments, q, 'comments', listUrl(subdomain, `tickets/${ticket.id}/comments`, q)));
+        }
+        if (sub !== undefined) break;
+        if (method === 'GET') {
+          if (!ticket) return notFound();
+          return json(200, showTicket(account, ticket, q.get('include')));
+        }
+        if (method === 'PUT') return ticket ? updateTicket(account, ticket, me, request.body) : notFound();
+        break;
+      }
+      case 'webhooks': {
+        if (!isAdmin) return forbidden();
+        return webhooksRoute(account, method, id, sub, extra, request.body);
+      }
+      case 'triggers': {
+        if (!canManageRules) return forbidden();
+        if (sub !== undefined) break;
+        if (id === undefined && method === 'GET') {
+          const triggers = account.triggers.map((t) => withUrl(subdomain, 'triggers', t));
+          return json(200, paginate(triggers, q, 'triggers', listUrl(subdomain, 'triggers', q)));
+        }
+        if (id === undefined && method === 'POST') return createTrigger(account, request.body);
+        const trigger = account.triggers.find((t) => String(t.id) === id);
+        if (!trigger) return notFound();
+        if (method === 'GET') return json(200, { trigger: withUrl(subdomain, 'triggers', trigger) });
+        if (method === 'DELETE') {
+          account.triggers = account.triggers.filter((t) => t !== trigger);
+          return { status: 204 };
+        }
+        break;
+      }
+    }
+    return invalidEndpoint();
+  }
+
+  function oauthToken(account: ZendeskAccountState, body: unknown): FakeResponse {
+    const params = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const grantType = params.grant_type;
+    if (typeof grantType !== 'string' || grantType === '') {
+      return json(400, {
+        error: 'invalid_request',
+        error_description:
+          'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.',
+      });
+    }
+    if (grantType !== 'refresh_token') {
+      return json(400, {
+        error: 'unsupported_grant_type',
+        error_description: 'The authorization grant type is not supported by the authorization server.',
+      });
+    }
+    const client = account.oauthClients.find((c) => c.clientId === params.client_id && c.clientSecret === params.client_secret);
+    if (!client) {
+      return json(401, {
+        error: 'invalid_client',
+        error_description:
+          'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+      });
+    }
+    const old = account.tokens.find(
+      (t) =>
+        t.refreshToken !== undefined &&
+        t.refreshToken === params.refresh_token &&
+        (t.clientId === undefined || t.clientId === client.clientId),
+    );
+    if (!old) {
+      return json(400, {
+        error: 'invalid_grant',
+        error_description:
+          'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+      });
+    }
+    const requested = Number(params.expires_in);
+    const expiresIn = requested > 300 && requested < 172_800 ? requested : 7200;
+    const fresh: ZendeskTokenState = {
+      accessToken: `zdat_${randomBytes(16).toString('hex')}`,
+      refreshToken: `zdrt_${randomBytes(16).toString('hex')}`,
+      expiresAtMs: Date.now() + expiresIn * 1000,
+      userId: old.userId,
+      clientId: client.clientId,
+    };
+    // Rotation: the previous access and refresh tokens stop working.
+    account.tokens = [...account.tokens.filter((t) => t !== old), fresh];
+    account.refreshCount += 1;
+    return json(200, {
+      access_token: fresh.accessToken,
+      refresh_token: fresh.refreshToken,
+      token_type: 'bearer',
+      scope: typeof params.scope === 'string' && params.scope ? params.scope : 'read write',
+      expires_in: expiresIn,
+      refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
+    });
+  }
+
+  function showTicket(account: ZendeskAccountState, ticket: ZendeskTicket, include: string | null) {
+    const sub = account.subdomain;
+    const body: Record<string, unknown> = {
+      ticket: { ...withUrl(sub, 'tickets', ticket), fields: ticket.custom_fields },
+    };
+    const sideloads = (include ?? '').split(',').map((s) => s.trim());
+    if (sideloads.includes('users')) {
+      const ids = new Set(
+        [ticket.requester_id, ticket.submitter_id, ticket.assignee_id, ...ticket.collaborator_ids].filter(
+          (v): v is number => typeof v === 'number',
+        ),
+      );
+      body.users = account.users.filter((u) => ids.has(u.id)).map((u) => withUrl(sub, 'users', u));
+    }
+    if (sideloads.includes('groups')) {
+      body.groups = account.groups.filter((g) => g.id === ticket.group_id).map((g) => withUrl(sub, 'groups', g));
+    }
+    return body;
+  }
+
+  function updateTicket(account: ZendeskAccountState, ticket: ZendeskTicket, me: ZendeskUser, body: unknown) {
+    const input = (body as { ticket?: Record<string, unknown> } | null)?.ticket;
+    if (!input || typeof input !== 'object') {
+      return json(400, { error: 'InvalidParameter', description: 'Parameter ticket is required' });
+    }
+    if (ticket.status === 'closed') {
+      return recordInvalid({ status: [{ description: 'Status: closed prevents ticket update', error: 'ClosedPreventsUpdate' }] });
+    }
+    if (input.status !== undefined && !ALLOWED_STATUSES.includes(String(input.status))) {
+      return recordInvalid({ status: [{ description: 'Status: is not valid', error: 'InvalidValue' }] });
+    }
+    const commentInput = input.comment as Record<string, unknown> | undefined;
+    const text = typeof commentInput?.body === 'string' ? commentInput.body : undefined;
+    const html = typeof commentInput?.html_body === 'string' ? commentInput.html_body : undefined;
+    if (commentInput !== undefined && !(text?.trim() || html?.trim())) {
+      return recordInvalid({ base: [{ description: 'Comment: cannot be blank', error: 'BlankValue' }] });
+    }
+
+    const now = zendeskTimestamp(new Date());
+    const auditId = account.nextId++;
+    const events: Record<string, unknown>[] = [];
+    if (commentInput) {
+      const comment: ZendeskComment = {
+        id: account.nextId++,
+        type: 'Comment',
+        author_id: typeof commentInput.author_id === 'number' ? commentInput.author_id : me.id,
+        body: text ?? htmlToText(html ?? ''),
+        html_body: html ?? textToHtml(text ?? ''),
+        plain_body: text ?? htmlToText(html ?? ''),
+        public: commentInput.public === undefined ? true : commentInput.public === true,
+        attachments: [],
+        audit_id: auditId,
+        via: via('api'),
+        metadata: { system: { client: 'zendesk-fake', ip_address: '127.0.0.1' }, custom: {} },
+        created_at: now,
+      };
+      account.comments.set(ticket.id, [...(account.comments.get(ticket.id) ?? []), comment]);
+      const { via: _via, metadata: _metadata, created_at: _created, ...event } = comment;
+      events.push(event);
+    }
+    const change = (field: string, value: unknown, previous: unknown) => {
+      events.push({ id: account.nextId++, type: 'Change', field_name: field, value, previous_value: previous });
+    };
+    for (const field of ['status', 'priority', 'type', 'subject', 'group_id', 'assignee_id', 'tags'] as const) {
+      if (input[field] === undefined) continue;
+      const previous = ticket[field];
+      (ticket as Record<string, unknown>)[field] = input[field];
+      change(field, input[field], previous);
+    }
+    if (Array.isArray(input.custom_fields)) {
+      for (const update of input.custom_fields as { id: number; value: ZendeskTicket['custom_fields'][number]['value'] }[]) {
+        const existing = ticket.custom_fields.find((f) => f.id === update.id);
+        change(String(update.id), update.value, existing?.value ?? null);
+        if (existing) existing.value = update.value;
+        else ticket.custom_fields.push({ id: update.id, value: update.value });
+      }
+    }
+    ticket.updated_at = now;
+    return json(200, {
+      ticket: { ...withUrl(account.subdomain, 'tickets', ticket), fields: ticket.custom_fields },
+      audit: {
+        id: auditId,
+        ticket_id: ticket.id,
+        created_at: now,
+        author_id: me.id,
+        metadata: { system: { client: 'zendesk-fake', ip_address: '127.0.0.1' }, custom: {} },
+        via: via('api'),
+        events,
+      },
+    });
+  }
+
+  function webhooksRoute(
+    account: ZendeskAccountState,
+    method: string,
+    id: string | undefined,
+    sub: string | undefined,
+    extra: string | undefined,
+    body: unknown,
+  ): FakeResponse {
+    if (extra !== undefined) return invalidEndpoint();
+    if (id === undefined) {
+      if (method === 'GET') {
+        const webhooks = [...account.webhooks.values()].map((w) => w.webhook);
+        return json(200, {
+          webhooks,
+          meta: { has_more: false, after_cursor: null, before_cursor: null },
+          links: { next: null, prev: null },
+        });
+      }
+      if (method === 'POST') return createWebhook(account, body);
+      return invalidEndpoint();
+    }
+    const hook = account.webhooks.get(id);
+    if (!hook) {
+      return json(404, { errors: [{ code: 'WebhookNotFound', title: 'Webhook not found', detail: `Webhook ${id} not found` }] });
+    }
+    if (sub === 'signing_secret') {
+      if (method === 'POST') hook.secret = newSigningSecret();
+      if (method === 'GET' || method === 'POST') {
+        return json(method === 'POST' ? 201 : 200, { signing_secret: { algorithm: 'SHA256', secret: hook.secret } });
+      }
+      return invalidEndpoint();
+    }
+    if (sub !== undefined) return invalidEndpoint();
+    if (method === 'GET') return json(200, { webhook: hook.webhook });
+    if (method === 'DELETE') {
+      account.webhooks.delete(id);
+      return { status: 204 };
+    }
+    return invalidEndpoint();
+  }
+
+  function createWebhook(account: ZendeskAccountState, body: unknown): FakeResponse {
+    const input = (body as { webhook?: Record<string, unknown> } | null)?.webhook;
+    if (!input || typeof input !== 'object') {
+      return json(400, { errors: [{ code: 'InvalidRequest', title: 'Invalid request', detail: 'webhook is required' }] });
+    }
+    const required = ['name', 'endpoint', 'http_method', 'request_format', 'status'];
+    const missing = required.filter((name) => typeof input[name] !== 'string' || input[name] === '');
+    if (missing.length) {
+      return json(400, {
+        errors: missing.map((name) => ({
+          code: 'RequiredFieldMissing',
+          title: 'Required field missing',
+          detail: `${name} is required`,
+          source: { pointer: `/webhook/${name}` },
+        })),
+      });
+    }
+    let endpointOk = true;
+    try {
+      const url = new URL(String(input.endpoint));
+      endpointOk = url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      endpointOk = false;
+    }
+    if (!endpointOk) {
+      return json(400, {
+        errors: [
+          {
+            code: 'InvalidValue',
+            title: 'Invalid value',
+            detail: 'endpoint must be a valid URL',
+            source: { pointer: '/webhook/endpoint' },
+          },
+        ],
+      });
+    }
+    const now = zendeskTimestamp(new Date());
+    const id = `01${randomBytes(12).toString('hex').toUpperCase()}`;
+    const webhook = {
+      id,
+      name: String(input.name),
+      description: typeof input.description === 'string' ? input.description : '',
+      status: String(input.status),
+      subscriptions: Array.isArray(input.subscriptions) ? input.subscriptions : [],
+      endpoint: String(input.endpoint),
+      http_method: String(input.http_method),
+      request_format: String(input.request_format),
+      authentication: input.authentication
+        ? { ...(input.authentication as Record<string, unknown>), data: undefined, add_position: 'header' }
+        : undefined,
+      created_at: now,
+      created_by: '1',
+      updated_at: now,
+      updated_by: '1',
+    };
+    account.webhooks.set(id, { webhook, secret: newSigningSecret() });
+    return json(201, { webhook });
+  }
+
+  function createTrigger(account: ZendeskAccountState, body: unknown): FakeResponse {
+    const input = (body as { trigger?: Record<string, unknown> } | null)?.trigger;
+    if (!input || typeof input !== 'object') {
+      return json(400, { error: 'InvalidParameter', description: 'Parameter trigger is required' });
+    }
+    const details: Record<string, { description: string; error: string }[]> = {};
+    if (typeof input.title !== 'string' || !input.title.trim()) {
+      details.title = [{ description: 'Title: cannot be blank', error: 'BlankValue' }];
+    }
+    const conditions = input.conditions as { all?: unknown[]; any?: unknown[] } | undefined;
+    if (!conditions || (!conditions.all?.length && !conditions.any?.length)) {
+      details.conditions = [{ description: 'Conditions: cannot be blank', error: 'BlankValue' }];
+    }
+    const actions = input.actions as { field?: string; value?: unknown }[] | undefined;
+    if (!Array.isArray(actions) || actions.length === 0) {
+      details.actions = [{ description: 'Actions: cannot be blank', error: 'BlankValue' }];
+    } else {
+      for (const action of actions) {
+        if (action.field !== 'notification_webhook') continue;
+        const webhookId = Array.isArray(action.value) ? String(action.value[0]) : '';
+        if (!account.webhooks.has(webhookId)) {
+          details.actions = [{ description: `Actions: webhook ${webhookId} does not exist`, error: 'InvalidValue' }];
+        }
+      }
+    }
+    if (Object.keys(details).length) return recordInvalid(details);
+    const now = zendeskTimestamp(new Date());
+    const trigger = {
+      id: account.nextId++,
+      title: String(input.title),
+      raw_title: String(input.title),
+      description: typeof input.description === 'string' ? input.description : null,
+      active: input.active === undefined ? true : input.active === true,
+      position: typeof input.position === 'number' ? input.position : account.triggers.length + 1,
+      default: false,
+      category_id: input.category_id === undefined ? null : String(input.category_id),
+      conditions: { all: conditions?.all ?? [], any: conditions?.any ?? [] },
+      actions: actions ?? [],
+      created_at: now,
+      updated_at: now,
+    };
+    account.triggers.push(trigger);
+    return json(201, { trigger: withUrl(account.subdomain, 'triggers', trigger) });
+  }
+
+  // --- the control API ---
+
+  async function control(request: FakeRequest): Promise<FakeResponse> {
+    const path = request.path.replace(/^\/__control/, '');
+    const method = request.method;
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    try {
+      if (path === '/health') return json(200, { ok: true });
+      if (path === '/reset' && method === 'POST') {
+        const subdomain = typeof body.subdomain === 'string' ? body.subdomain : undefined;
+        if (subdomain) {
+          state.accounts.delete(subdomain);
+          state.requests.clear((r) => !r.path.startsWith(`/${subdomain}/`));
+        } else {
+          state.accounts.clear();
+          state.requests.clear();
+          state.faults.clear();
+        }
+        return json(200, { ok: true });
+      }
+      if (path === '/requests' && method === 'GET') {
+        const since = Number(request.query.get('since') ?? 0) || 0;
+        const subdomain = request.query.get('subdomain');
+        const wantMethod = request.query.get('method')?.toUpperCase();
+        const pattern = request.query.get('pathPattern');
+        const regex = pattern ? new RegExp(pattern) : null;
+        const requests = state.requests.list(
+          since,
+          (r: RecordedRequest) =>
+            (!subdomain || r.path.startsWith(`/${subdomain}/`)) &&
+            (!wantMethod || r.method === wantMethod) &&
+            (!regex || regex.test(r.path)),
+        );
+        return json(200, { requests, last: state.requests.last });
+      }
+      if (path === '/faults') {
+        if (method === 'POST') return json(201, { fault: state.faults.add(readFaultSpec(request.body)) });
+        if (method === 'GET') return json(200, { faults: state.faults.list() });
+        if (method === 'DELETE') {
+          state.faults.clear();
+          return json(200, { ok: true });
+        }
+      }
+      const accountMatch = /^\/accounts\/([A-Za-z0-9][A-Za-z0-9-]*)(\/expire-tokens)?$/.exec(path);
+      if (accountMatch) {
+        const subdomain = accountMatch[1]!;
+        if (accountMatch[2]) {
+          const account = state.accounts.get(subdomain);
+          if (!account || method !== 'POST') return json(404, { error: 'unknown account' });
+          for (const token of account.tokens) token.expiresAtMs = Date.now() - 1000;
+          return json(200, { expired: account.tokens.length });
+        }
+        if (method === 'PUT') {
+          seedAccount(subdomain, request.body as ZendeskAccountSeed);
+          return json(200, { subdomain, baseUrl: `${baseUrl}/${subdomain}` });
+        }
+        if (method === 'GET') {
+          const account = state.accounts.get(subdomain);
+          return account ? json(200, snapshot(account)) : json(404, { error: 'unknown account' });
+        }
+        if (method === 'DELETE') {
+          state.accounts.delete(subdomain);
+          return json(200, { ok: true });
+        }
+      }
+      const solveMatch = /^\/tickets\/([A-Za-z0-9][A-Za-z0-9-]*)\/(\d+)\/solve$/.exec(path);
+      if (solveMatch && method === 'POST') {
+        const account = state.accounts.get(solveMatch[1]!);
+        const ticket = account?.tickets.find((t) => t.id === Number(solveMatch[2]));
+        if (!account || !ticket) return json(404, { error: 'unknown account or ticket' });
+        ticket.status = (typeof body.status === 'string' ? body.status : 'solved') as ZendeskTicket['status'];
+        ticket.updated_at = zendeskTimestamp(new Date());
+        return json(200, await buildWebhookRequest(account, ticket, body));
+      }
+      if (path === '/webhook-requests' && method === 'POST') {
+        if (typeof body.body !== 'string') return json(400, { error: 'body (string) is required' });
+        return json(200, await buildWebhookRequest(null, null, body));
+      }
+      return json(404, { error: `unknown control route ${method} ${request.path}` });
+    } catch (error) {
+      return json(400, { error: String(error) });
+    }
+  }
+
+  async function buildWebhookRequest(
+    account: ZendeskAccountState | null,
+    ticket: ZendeskTicket | null,
+    options: Record<string, unknown>,
+  ): Promise<ZendeskWebhookRequest> {
+    const wantedId = typeof options.webhookId === 'string' ? options.webhookId : undefined;
+    const hooks = account ? [...account.webhooks.values()] : [];
+    const hook = wantedId ? hooks.find((h) => h.webhook.id === wantedId) : hooks[0];
+    const trigger =
+      account && hook
+        ? account.triggers.find(
+            (t) =>
+              t.active === true &&
+              (t.actions as { field?: string; value?: unknown }[]).some(
+                (a) => a.field === 'notification_webhook' && Array.isArray(a.value) && a.value[0] === hook.webhook.id,
+              ),
+          )
+        : undefined;
+    const template = trigger
+      ? (trigger.actions as { field?: string; value?: unknown[] }[]).find(
+          (a) => a.field === 'notification_webhook' && a.value?.[0] === hook?.webhook.id,
+        )?.value?.[1]
+      : undefined;
+
+    let body: string;
+    if (typeof options.body === 'string') body = options.body;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    else if (account && ticket && typeof template === 'string') body = renderPlaceholders(template, account, ticket);
+    else if (ticket) {
+      body = JSON.stringify({
+        ticket_id: String(ticket.id),
+        event: 'ticket_solved',
+        status: ticket.status,
+        updated_at: ticket.updated_at,
+      });
+    } else body = '';
+
+    const secret = typeof options.signingSecret === 'string' ? options.signingSecret : hook?.secret;
+    if (!secret) throw new Error('signingSecret is required (or create a webhook through the API first)');
+    const timestamp = typeof options.timestamp === 'string' ? options.timestamp : zendeskTimestamp(new Date());
+    const webhookId = wantedId ?? hook?.webhook.id ?? `01${randomBytes(12).toString('hex').toUpperCase()}`;
+    const url = typeof options.webhookUrl === 'string' ? options.webhookUrl : (hook?.webhook.endpoint ?? null);
+    const headers = {
+      'Content-Type': 'application/json; charset=utf-8',
+      'User-Agent': 'Zendesk Webhook',
+      'X-Zendesk-Account-Id': '10000001',
+      'X-Zendesk-Webhook-Id': webhookId,
+      'X-Zendesk-Webhook-Invocation-Id': String(BigInt(`0x${randomUUID().replace(/-/g, '').slice(0, 15)}`)),
+      'X-Zendesk-Webhook-Signature': signZendeskWebhook(secret, body, timestamp),
+      'X-Zendesk-Webhook-Signature-Timestamp': timestamp,
+    };
+    const result: ZendeskWebhookRequest = { url, webhookId, headers, body };
+    if (options.deliver === true) {
+      result.delivery = url ? await postWebhook(url, headers, body) : { status: 0, body: '', error: 'no webhookUrl' };
+    }
+    return result;
+  }
+
+  function snapshot(account: ZendeskAccountState): ZendeskAccountSnapshot {
+    return {
+      subdomain: account.subdomain,
+      baseUrl: `${baseUrl}/${account.subdomain}`,
+      tokens: account.tokens,
+      refreshCount: account.refreshCount,
+      users: account.users,
+      groups: account.groups,
+      tickets: account.tickets,
+      comments: Object.fromEntries(account.comments),
+      webhooks: [...account.webhooks.values()].map((w) => ({ ...w.webhook, signing_secret: w.secret })),
+      triggers: account.triggers,
+    };
+  }
+
+  return { url: server.url, close: server.close, state, seedAccount };
+}
+
+function newSigningSecret(): string {
+  return randomBytes(32).toString('base64');
+}
+
+/** Convenience for Node callers: the demo ids and credentials plus the seed itself. */
+export const zendeskDemo = { ids: ZENDESK_DEMO, seed: demoAccount };
