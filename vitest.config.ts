@@ -31,6 +31,8 @@ export default defineConfig({
                 FAKES_CONTROL_URL: inject<string>('zendeskFakeUrl'),
                 TELNYX_FAKE_URL: inject<string>('telnyxFakeUrl'),
                 PUBLIC_BASE_URL: 'https://worker.test',
+                // Short, so the "Telnyx does not answer" tests run quickly.
+                TELNYX_TIMEOUT_MS: '1500',
                 PROVISIONING_TOKEN: 'test-provisioning-token-0123456789',
                 SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
               },

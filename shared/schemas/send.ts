@@ -5,6 +5,7 @@ import { EndEvent } from './rule.ts';
 export const SendStatus = z.enum([
   'reserved', // row written, not yet handed to Telnyx
   'held', // waiting for quiet hours to end
+  'sending', // handed to Telnyx, answer not recorded yet
   'queued', // accepted by Telnyx
   'sent', // Telnyx handed it to the carrier
   'delivered',
@@ -26,6 +27,7 @@ export const SendReason = z.enum([
   'telnyx_rejected',
   'carrier_failed',
   'retries_exhausted',
+  'outcome_unknown', // Telnyx did not answer; the message may have gone out, so it is not resent
 ]);
 export type SendReason = z.infer<typeof SendReason>;
 

@@ -35,9 +35,9 @@ export const TELNYX_DEMO = {
     empty: '40017f8e-49bd-4f16-9e3d-ef103f91622a',
   },
   numbers: {
-    support1: '+15550100001',
-    support2: '+15550100002',
-    billing: '+15550100003',
+    support1: '+14155550301',
+    support2: '+14155550302',
+    billing: '+14155550303',
     tollFree: '+18885550100',
   },
 } as const;

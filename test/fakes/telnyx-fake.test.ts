@@ -12,7 +12,7 @@ import { countSmsParts, demoTelnyxAccount, startTelnyxFake, TELNYX_DEMO } from '
 import type { TelnyxFake } from './telnyx-fake.ts';
 
 const D = TELNYX_DEMO;
-const CUSTOMER = '+15557650001';
+const CUSTOMER = '+14155550201';
 let fake: TelnyxFake;
 let client: Telnyx;
 
@@ -130,7 +130,7 @@ describe('POST /v2/messages', () => {
   it('rejects a to or from that is not +E.164 with 10016', async () => {
     for (const body of [
       { from: D.numbers.support1, to: '5557650001', text: 'x' },
-      { from: '15550100001', to: CUSTOMER, text: 'x' },
+      { from: '14155550301', to: CUSTOMER, text: 'x' },
     ]) {
       const res = await rawSend(body);
       expect(res.status).toBe(422);
@@ -156,7 +156,7 @@ describe('POST /v2/messages', () => {
     expect(missingTo.status).toBe(422);
     expect((await errorOf(missingTo))?.code).toBe('10004');
     expect((await errorOf(await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: '' })))?.code).toBe('40316');
-    const several = await rawSend({ from: D.numbers.support1, to: [CUSTOMER, '+15557650002'], text: 'x' });
+    const several = await rawSend({ from: D.numbers.support1, to: [CUSTOMER, '+14155550202'], text: 'x' });
     expect((await errorOf(several))?.code).toBe('40310');
   });
 });

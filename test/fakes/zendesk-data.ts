@@ -338,12 +338,12 @@ export const ZENDESK_DEMO = {
   },
   tickets: { damagedOrder: 5001, doubleCharge: 5002, vipChat: 5003, noPhone: 5004, closed: 5005 },
   phones: {
-    admin: '+15551230001',
-    supervisor: '+15551230002',
-    agent: '+15551230003',
-    customer: '+15557650001',
+    admin: '+14155550101',
+    supervisor: '+14155550102',
+    agent: '+14155550103',
+    customer: '+14155550201',
     /** On ticket 5002's phoneNumber field only (the requester has no phone). */
-    doubleChargeField: '+15557650002',
+    doubleChargeField: '+14155550202',
     customerIntl: '+4915112345678',
   },
 } as const;

@@ -1,0 +1,170 @@
+// D1 access for sends: one row per interaction, rule and recipient. The row is reserved before
+// Telnyx is called and its status only moves forward, which is what makes a send happen once.
+import type { RecipientKind, SendReason, SendStatus } from '../../../shared/schemas/send.ts';
+
+export interface SendRow {
+  id: string;
+  installation_id: string;
+  interaction_id: string;
+  ticket_id: string;
+  rule_id: string;
+  rule_label: string;
+  recipient_kind: RecipientKind;
+  recipient: string;
+  from_number: string;
+  body: string;
+  segments: number;
+  encoding: 'GSM-7' | 'UCS-2';
+  status: SendStatus;
+  reason: SendReason | null;
+  detail: string | null;
+  carrier_error_code: string | null;
+  telnyx_message_id: string | null;
+  summary_source: string | null;
+  scheduled_for: string | null;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type NewSend = Omit<SendRow, 'carrier_error_code' | 'telnyx_message_id' | 'attempts' | 'updated_at'>;
+
+/** Statuses that count as "a message went (or will go) to this number" for frequency caps. */
+export const COUNTED_STATUSES: readonly SendStatus[] = ['reserved', 'held', 'sending', 'queued', 'sent', 'delivered'];
+
+/** Forward-only order of statuses: a late or repeated callback never moves a send back. */
+const RANK: Record<SendStatus, number> = {
+  reserved: 0,
+  held: 0,
+  sending: 1,
+  queued: 2,
+  sent: 3,
+  delivered: 4,
+  failed: 4,
+  skipped: 4,
+};
+
+/** Idempotent: a second insert for the same interaction, rule and recipient is ignored. */
+export function insertSendStatement(db: D1Database, s: NewSend): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
+         from_number, body, segments, encoding, status, reason, detail, summary_source, scheduled_for, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      s.id, s.installation_id, s.interaction_id, s.ticket_id, s.rule_id, s.rule_label, s.recipient_kind, s.recipient,
+      s.from_number, s.body, s.segments, s.encoding, s.status, s.reason, s.detail, s.summary_source, s.scheduled_for,
+      s.created_at, s.created_at,
+    );
+}
+
+export async function listSendsForInteraction(db: D1Database, interactionId: string): Promise<SendRow[]> {
+  const { results } = await db.prepare('SELECT * FROM sends WHERE interaction_id = ? ORDER BY rowid').bind(interactionId).all<SendRow>();
+  return results;
+}
+
+export async function listSendsForTicket(db: D1Database, installationId: string, ticketId: string): Promise<SendRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM sends WHERE installation_id = ? AND ticket_id = ? ORDER BY rowid')
+    .bind(installationId, ticketId)
+    .all<SendRow>();
+  return results;
+}
+
+export async function readSend(db: D1Database, installationId: string, id: string): Promise<SendRow | null> {
+  return db.prepare('SELECT * FROM sends WHERE installation_id = ? AND id = ?').bind(installationId, id).first<SendRow>();
+}
+
+/**
+ * Claims a send for the one attempt that may call Telnyx: reserved (or held and due) -> sending.
+ * Only one concurrent caller gets the row back.
+ */
+export async function claimSend(db: D1Database, id: string, nowIso: string): Promise<SendRow | null> {
+  return db
+    .prepare(
+      `UPDATE sends SET status = 'sending', attempts = attempts + 1, updated_at = ?1
+       WHERE id = ?2 AND (status = 'reserved' OR (status = 'held' AND scheduled_for <= ?1))
+       RETURNING *`,
+    )
+    .bind(nowIso, id)
+    .first<SendRow>();
+}
+
+/** After a failure that certainly sent nothing: back to reserved for the queue's next try. */
+export async function releaseSend(db: D1Database, id: string, detail: string, nowIso: string): Promise<void> {
+  await db
+    .prepare("UPDATE sends SET status = 'reserved', detail = ?, updated_at = ? WHERE id = ? AND status = 'sending'")
+    .bind(detail, nowIso, id)
+    .run();
+}
+
+export async function recordSendOutcome(
+  db: D1Database,
+  id: string,
+  o: {
+    status: SendStatus;
+    reason?: SendReason | null;
+    detail?: string | null;
+    carrierErrorCode?: string | null;
+    telnyxMessageId?: string | null;
+    segments?: number | null;
+    now: string;
+  },
+): Promise<boolean> {
+  // Forward-only: the rank of the new status must not be below the stored one. Failed and
+  // delivered are final, except that a carrier receipt may settle an unknown outcome.
+  const res = await db
+    .prepare(
+      `UPDATE sends SET status = ?1, reason = ?2, detail = ?3, carrier_error_code = COALESCE(?4, carrier_error_code),
+         telnyx_message_id = COALESCE(?5, telnyx_message_id), segments = COALESCE(?6, segments), updated_at = ?7
+       WHERE id = ?8 AND (
+         CASE status WHEN 'reserved' THEN 0 WHEN 'held' THEN 0 WHEN 'sending' THEN 1 WHEN 'queued' THEN 2 WHEN 'sent' THEN 3 ELSE 4 END < ?9
+         OR (status = 'failed' AND reason = 'outcome_unknown' AND ?9 >= 2)
+       )`,
+    )
+    .bind(o.status, o.reason ?? null, o.detail ?? null, o.carrierErrorCode ?? null, o.telnyxMessageId ?? null, o.segments ?? null, o.now, id, RANK[o.status])
+    .run();
+  return res.meta.changes > 0;
+}
+
+/** An agent's retry of a failed send: failed (retryable) -> reserved, for exactly one caller. */
+export async function reopenFailedSend(db: D1Database, installationId: string, id: string, nowIso: string): Promise<boolean> {
+  const res = await db
+    .prepare(
+      `UPDATE sends SET status = 'reserved', reason = NULL, detail = 'Retry requested', updated_at = ?
+       WHERE installation_id = ? AND id = ? AND status = 'failed' AND reason IN ('telnyx_rejected', 'carrier_failed', 'retries_exhausted')`,
+    )
+    .bind(nowIso, installationId, id)
+    .run();
+  return res.meta.changes > 0;
+}
+
+export async function findSendByTelnyxId(db: D1Database, installationId: string, messageId: string): Promise<SendRow | null> {
+  return db
+    .prepare('SELECT * FROM sends WHERE installation_id = ? AND telnyx_message_id = ?')
+    .bind(installationId, messageId)
+    .first<SendRow>();
+}
+
+/** How many messages each number got since `sinceIso` (frequency caps), in one statement. */
+export async function countRecentSends(
+  db: D1Database,
+  installationId: string,
+  numbers: readonly string[],
+  sinceIso: string,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (numbers.length === 0) return counts;
+  const placeholders = numbers.map(() => '?').join(',');
+  const statuses = COUNTED_STATUSES.map((s) => `'${s}'`).join(',');
+  const { results } = await db
+    .prepare(
+      `SELECT recipient, COUNT(*) AS n FROM sends WHERE installation_id = ? AND recipient IN (${placeholders})
+       AND created_at >= ? AND status IN (${statuses}) GROUP BY recipient`,
+    )
+    .bind(installationId, ...numbers, sinceIso)
+    .all<{ recipient: string; n: number }>();
+  for (const r of results) counts.set(r.recipient, r.n);
+  return counts;
+}

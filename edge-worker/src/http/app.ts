@@ -1,0 +1,88 @@
+// The HTTP surface: one Hono app, routes mounted per area, one error mapping, one OpenAPI
+// document generated from the same zod schemas that validate requests (GET /openapi.json).
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { ApiError, FieldError } from '../../../shared/schemas/api.ts';
+import { AppError, UpstreamError } from '../errors.ts';
+import { requireAppAuth } from './auth.ts';
+import type { AppEnv } from './context.ts';
+import { provisioningApi } from './provisioning-api.ts';
+import { rulesApi } from './rules-api.ts';
+import { settingsApi } from './settings-api.ts';
+import { statusApi } from './status-api.ts';
+import { telnyxWebhook } from './telnyx-webhook.ts';
+import { zendeskWebhook } from './zendesk-webhook.ts';
+import { toFieldErrors } from './validation.ts';
+
+const errorBody = (code: string, message: string, fields?: FieldError[]): ApiError => ({
+  error: { code, message, ...(fields ? { fields } : {}) },
+});
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    // Request validation failures: 422 with every offending field, prefixed by where it was.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const where = result.target === 'json' ? [] : [result.target];
+        const fields = toFieldErrors(result.error, where);
+        return c.json(errorBody('validation_failed', 'The request has invalid fields', fields), 422);
+      }
+    },
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.fields), err.status);
+    if (err instanceof HTTPException) {
+      // Hono raises these for malformed JSON bodies and similar client mistakes.
+      const status = err.status >= 400 && err.status < 500 ? err.status : 400;
+      return c.json(errorBody('bad_request', err.message || 'Malformed request'), status);
+    }
+    if (err instanceof UpstreamError) {
+      console.error(JSON.stringify({ msg: 'upstream error', service: err.service, status: err.status }));
+      return c.json(errorBody('upstream_unavailable', `${err.service === 'zendesk' ? 'Zendesk' : 'Telnyx'} did not answer as expected; try again`), 503);
+    }
+    // Unknown errors are ours: logged (no request body, which may hold secrets) and a 500.
+    console.error(JSON.stringify({ msg: 'unhandled error', path: new URL(c.req.url).pathname, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+    return c.json(errorBody('internal_error', 'Something went wrong on our side'), 500);
+  });
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  app.route('/v1', provisioningApi);
+  app.route('/v1/webhooks/zendesk', zendeskWebhook);
+  app.route('/v1/webhooks/telnyx', telnyxWebhook);
+
+  app.use('/v1/me', requireAppAuth);
+  app.use('/v1/settings', requireAppAuth);
+  app.use('/v1/settings/*', requireAppAuth);
+  app.use('/v1/telnyx/*', requireAppAuth);
+  app.use('/v1/audit', requireAppAuth);
+  app.use('/v1/rules', requireAppAuth);
+  app.use('/v1/rules/*', requireAppAuth);
+  app.use('/v1/tickets/*', requireAppAuth);
+  app.use('/v1/sends/*', requireAppAuth);
+  app.route('/v1', settingsApi);
+  app.route('/v1', statusApi);
+  app.route('/v1/rules', rulesApi);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'zafJwt', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      "HS256 JWT signed with the installation's shared secret by Zendesk's ZAF proxy. Claims: iss = installation id, sub = Zendesk user id, exp <= 1 h ahead.",
+  });
+  app.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'Post-Interaction SMS for Zendesk — worker API',
+      version: '1.0.0',
+      description: 'The API the Zendesk app, Zendesk webhooks, Telnyx callbacks and operators use.',
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+
+  return app;
+}

@@ -1,0 +1,204 @@
+// Installation settings and write-only credentials, the caller, the sender-number picker and
+// the audit log. Secrets go in and never come out: responses carry ConnectionStatus only.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { AuditEntry, Me, Requirements } from '../../../shared/schemas/api.ts';
+import {
+  ConnectionStatus,
+  Settings,
+  SettingsPatch,
+  TelnyxCredentials,
+  ZendeskOAuthCredentials,
+} from '../../../shared/schemas/settings.ts';
+import { listAudit, diffFields, insertAuditStatement } from '../db/audit.ts';
+import {
+  readInstallation,
+  readTelnyx,
+  readZendeskOAuth,
+  updateSettingsStatement,
+  updateTelnyxStatement,
+  updateWebhookSecret,
+  updateZendeskOAuth,
+  type Installation,
+} from '../db/installations.ts';
+import { clearCachedRolesStatement } from '../db/user-roles.ts';
+import type { Env } from '../env.ts';
+import { invalid, notFound } from '../errors.ts';
+import { readRequirements } from '../rules/requirements.ts';
+import { listSenderNumbers, telnyxFor } from '../telnyx/client.ts';
+import { canManageRules, requireAdmin, requireManager } from './auth.ts';
+import type { AppEnv, Caller } from './context.ts';
+import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
+import { webhookUrls } from './webhook-urls.ts';
+
+const SettingsView = z
+  .object({
+    settings: Settings,
+    connection: ConnectionStatus,
+    requirements: Requirements,
+    webhookUrls: z.object({ zendesk: z.string(), telnyx: z.string() }),
+  })
+  .meta({ id: 'SettingsView' });
+type SettingsView = z.infer<typeof SettingsView>;
+
+async function readConnection(env: Env, inst: Installation): Promise<ConnectionStatus> {
+  const telnyx = await readTelnyx(env.SECRETS_KEY, inst);
+  const oauth = await readZendeskOAuth(env.SECRETS_KEY, inst);
+  return {
+    telnyx: {
+      apiKeySet: telnyx.apiKey !== null,
+      apiKeyHint: telnyx.apiKey ? `…${telnyx.apiKey.slice(-4)}` : null,
+      messagingProfileId: telnyx.messagingProfileId,
+      publicKeySet: telnyx.publicKey !== null,
+    },
+    zendesk: { oauthConnected: oauth !== null, tokenExpiresAt: oauth?.expiresAt ?? null },
+    webhookSigningSecretSet: inst.sealed.webhookSecret !== null,
+  };
+}
+
+async function settingsView(env: Env, installationId: string): Promise<SettingsView> {
+  const inst = await readInstallation(env.DB, installationId);
+  if (!inst) throw notFound('Installation');
+  const [connection, { senderNumbers: _numbers, ...requirements }] = await Promise.all([
+    readConnection(env, inst),
+    readRequirements(env, inst),
+  ]);
+  return { settings: inst.settings, connection, requirements, webhookUrls: webhookUrls(env, inst.id) };
+}
+
+function auditSettings(env: Env, caller: Caller, action: string, changes: Record<string, { from: unknown; to: unknown }>, now: string) {
+  return insertAuditStatement(env.DB, {
+    installationId: caller.installation.id,
+    actorUserId: caller.userId,
+    actorRole: caller.role,
+    action,
+    subjectId: null,
+    changes,
+    now,
+  });
+}
+
+export const settingsApi = new OpenAPIHono<AppEnv>();
+const tags = ['Settings'];
+
+settingsApi.openapi(
+  createRoute({ method: 'get', path: '/me', tags: ['Caller'], security: bearerSecurity, summary: 'Who is calling, and may they manage rules', responses: { 200: jsonResponse(Me, 'The caller'), ...authErrors } }),
+  (c) => {
+    const { installation, userId, role } = c.get('caller');
+    return c.json({ installationId: installation.id, subdomain: installation.subdomain, userId, role, canManageRules: canManageRules(role) }, 200);
+  },
+);
+
+settingsApi.use('/settings', requireManager);
+settingsApi.use('/settings/*', requireManager);
+settingsApi.use('/telnyx/*', requireManager);
+settingsApi.use('/audit', requireManager);
+
+settingsApi.openapi(
+  createRoute({ method: 'get', path: '/settings', tags, security: bearerSecurity, summary: 'Settings, connection status (no secrets) and the requirements checklist', responses: { 200: jsonResponse(SettingsView, 'Settings'), ...authErrors } }),
+  async (c) => c.json(await settingsView(c.env, c.get('caller').installation.id), 200),
+);
+
+settingsApi.openapi(
+  createRoute({
+    method: 'patch', path: '/settings', tags, security: bearerSecurity, summary: 'Change settings',
+    request: { body: jsonBody(SettingsPatch) },
+    responses: { 200: jsonResponse(SettingsView, 'Settings'), ...authErrors, ...errors },
+  }),
+  async (c) => {
+    const caller = c.get('caller');
+    const before = caller.installation.settings;
+    const next = Settings.safeParse({ ...before, ...c.req.valid('json') });
+    if (!next.success) throw invalid(next.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })));
+    const now = new Date().toISOString();
+    const changes = diffFields(before, next.data);
+    await c.env.DB.batch([
+      updateSettingsStatement(c.env.DB, caller.installation.id, next.data, now),
+      auditSettings(c.env, caller, 'settings.update', changes, now),
+      // Who counts as supervisor may have changed.
+      ...('supervisorRoleNames' in changes ? [clearCachedRolesStatement(c.env.DB, caller.installation.id)] : []),
+    ]);
+    return c.json(await settingsView(c.env, caller.installation.id), 200);
+  },
+);
+
+settingsApi.openapi(
+  createRoute({
+    method: 'put', path: '/settings/telnyx', tags, security: bearerSecurity, summary: 'Connect Telnyx (admins; write-only: null clears a field, an absent field is kept)',
+    request: { body: jsonBody(TelnyxCredentials) },
+    responses: { 200: jsonResponse(SettingsView, 'Settings'), ...authErrors, ...errors },
+    middleware: [requireAdmin] as const,
+  }),
+  async (c) => {
+    const caller = c.get('caller');
+    const before = await readTelnyx(c.env.SECRETS_KEY, caller.installation);
+    const next = { ...before, ...c.req.valid('json') };
+    const now = new Date().toISOString();
+    await c.env.DB.batch([
+      await updateTelnyxStatement(c.env.DB, c.env.SECRETS_KEY, caller.installation.id, next, now),
+      auditSettings(c.env, caller, 'telnyx.update', diffFields(before, next, ['apiKey', 'publicKey']), now),
+    ]);
+    return c.json(await settingsView(c.env, caller.installation.id), 200);
+  },
+);
+
+settingsApi.openapi(
+  createRoute({
+    method: 'put', path: '/settings/zendesk-oauth', tags, security: bearerSecurity, summary: 'Replace the Zendesk OAuth credentials (admins; write-only)',
+    request: { body: jsonBody(ZendeskOAuthCredentials) },
+    responses: { 200: jsonResponse(SettingsView, 'Settings'), ...authErrors, ...errors },
+    middleware: [requireAdmin] as const,
+  }),
+  async (c) => {
+    const caller = c.get('caller');
+    const now = new Date().toISOString();
+    await updateZendeskOAuth(c.env.DB, c.env.SECRETS_KEY, caller.installation.id, c.req.valid('json'), now);
+    await auditSettings(c.env, caller, 'zendesk_oauth.update', { oauth: { from: '[redacted]', to: '[redacted]' } }, now).run();
+    return c.json(await settingsView(c.env, caller.installation.id), 200);
+  },
+);
+
+settingsApi.openapi(
+  createRoute({
+    method: 'put', path: '/settings/zendesk-webhook', tags, security: bearerSecurity, summary: "Store the Zendesk webhook's signing secret (admins; write-only)",
+    request: { body: jsonBody(z.object({ signingSecret: z.string().trim().min(16, 'Signing secret looks too short').max(200) })) },
+    responses: { 200: jsonResponse(SettingsView, 'Settings'), ...authErrors, ...errors },
+    middleware: [requireAdmin] as const,
+  }),
+  async (c) => {
+    const caller = c.get('caller');
+    const now = new Date().toISOString();
+    await updateWebhookSecret(c.env.DB, c.env.SECRETS_KEY, caller.installation.id, c.req.valid('json').signingSecret, now);
+    await auditSettings(c.env, caller, 'zendesk_webhook_secret.update', { signingSecret: { from: '[redacted]', to: '[redacted]' } }, now).run();
+    return c.json(await settingsView(c.env, caller.installation.id), 200);
+  },
+);
+
+settingsApi.openapi(
+  createRoute({
+    method: 'get', path: '/telnyx/numbers', tags, security: bearerSecurity, summary: "The messaging profile's SMS numbers (sender picker)",
+    responses: { 200: jsonResponse(z.object({ messagingProfileId: z.string().nullable(), numbers: z.array(z.object({ phoneNumber: z.string() })) }), 'Numbers'), ...authErrors },
+  }),
+  async (c) => {
+    const conn = await telnyxFor(c.env, c.get('caller').installation);
+    if (!conn) return c.json({ messagingProfileId: null, numbers: [] }, 200);
+    const numbers = await listSenderNumbers(conn);
+    return c.json({ messagingProfileId: conn.messagingProfileId, numbers: numbers.map((phoneNumber) => ({ phoneNumber })) }, 200);
+  },
+);
+
+settingsApi.openapi(
+  createRoute({
+    method: 'get', path: '/audit', tags: ['Audit'], security: bearerSecurity, summary: 'Who changed what, newest first',
+    request: {
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        before: z.coerce.number().int().positive().optional().meta({ description: 'Return entries older than this id (paging)' }),
+      }),
+    },
+    responses: { 200: jsonResponse(z.object({ entries: z.array(AuditEntry) }), 'Entries'), ...authErrors, 422: errors[422] },
+  }),
+  async (c) => {
+    const { limit, before } = c.req.valid('query');
+    return c.json({ entries: await listAudit(c.env.DB, c.get('caller').installation.id, { limit, beforeId: before }) }, 200);
+  },
+);

@@ -1,0 +1,143 @@
+// What the ticket sidebar shows: every interaction of a ticket with its sends (numbers masked),
+// and the retry of a failed send. Any agent of the installation may read; retry per settings.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { maskPhone } from '../../../shared/phone/normalize.ts';
+import { compileRules, explainRules } from '../../../shared/rules/evaluate.ts';
+import { Send, TicketSends } from '../../../shared/schemas/send.ts';
+import type { Settings } from '../../../shared/schemas/settings.ts';
+import type { Role } from '../../../shared/schemas/api.ts';
+import { listInteractionsForTicket } from '../db/interactions.ts';
+import { listRules } from '../db/rules.ts';
+import { listSendsForTicket, readSend, reopenFailedSend, type SendRow } from '../db/sends.ts';
+import { diffFields, insertAuditStatement } from '../db/audit.ts';
+import { AppError, notFound } from '../errors.ts';
+import { buildSnapshot } from '../pipeline/interaction-snapshot.ts';
+import { zendeskFor } from '../zendesk/for-installation.ts';
+import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
+import { canManageRules } from './auth.ts';
+import type { AppEnv } from './context.ts';
+import { authErrors, bearerSecurity, errors, jsonResponse } from './openapi-helpers.ts';
+
+const RETRYABLE = new Set(['telnyx_rejected', 'carrier_failed', 'retries_exhausted']);
+
+export function mayRetry(role: Role, settings: Settings): boolean {
+  return settings.retryAllowedFor === 'agents' || canManageRules(role);
+}
+
+export function toSend(row: SendRow, canRetry: boolean): Send {
+  return {
+    id: row.id,
+    interactionId: row.interaction_id,
+    ruleId: row.rule_id,
+    ruleLabel: row.rule_label,
+    recipientKind: row.recipient_kind,
+    recipientMasked: row.recipient ? maskPhone(row.recipient) : null,
+    fromNumber: row.from_number,
+    body: row.body,
+    segments: row.segments,
+    encoding: row.encoding,
+    status: row.status,
+    reason: row.reason,
+    detail: row.detail,
+    carrierErrorCode: row.carrier_error_code,
+    telnyxMessageId: row.telnyx_message_id,
+    scheduledFor: row.scheduled_for,
+    attempts: row.attempts,
+    canRetry: canRetry && row.status === 'failed' && row.reason !== null && RETRYABLE.has(row.reason),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const TicketParam = z.object({ ticketId: z.string().regex(/^\d+$/, 'Must be a Zendesk ticket id') });
+const SendParam = z.object({ id: z.string().min(1).max(64) });
+const TicketStatus = TicketSends.extend({
+  wouldFire: z
+    .array(z.object({ ruleId: z.string(), label: z.string() }))
+    .nullable()
+    .meta({ description: 'With ?explain=1: the enabled rules that would fire if the ticket were solved now' }),
+}).meta({ id: 'TicketStatus' });
+
+export const statusApi = new OpenAPIHono<AppEnv>();
+
+statusApi.openapi(
+  createRoute({
+    method: 'get', path: '/tickets/{ticketId}/sends', tags: ['Status'], security: bearerSecurity,
+    summary: 'SMS sent (or skipped) for a ticket, newest interaction first',
+    request: { params: TicketParam, query: z.object({ explain: z.enum(['0', '1']).optional() }) },
+    responses: { 200: jsonResponse(TicketStatus, 'Status'), ...authErrors, 422: errors[422] },
+  }),
+  async (c) => {
+    const { installation, role } = c.get('caller');
+    const { ticketId } = c.req.valid('param');
+    const [interactions, sends] = await Promise.all([
+      listInteractionsForTicket(c.env.DB, installation.id, ticketId),
+      listSendsForTicket(c.env.DB, installation.id, ticketId),
+    ]);
+    const retry = mayRetry(role, installation.settings);
+    let wouldFire: Array<{ ruleId: string; label: string }> | null = null;
+    // Costs a Zendesk call, so only on request (the sidebar's empty state).
+    if (c.req.valid('query').explain === '1') {
+      const zendesk = await zendeskFor(c.env, installation);
+      const [{ ticket, users = [], groups = [] }, ticketFields, rules] = await Promise.all([
+        zendesk.getTicket(ticketId),
+        readTicketFields(installation.id, zendesk, Date.now()),
+        listRules(c.env.DB, installation.id),
+      ]);
+      const snapshot = buildSnapshot({ event: 'ticket_solved', ticket, users, groups, ticketFields });
+      wouldFire = explainRules(compileRules(rules), snapshot.interaction)
+        .filter((e) => e.matched)
+        .map((e) => ({ ruleId: e.rule.id, label: e.rule.label }));
+    }
+    return c.json(
+      {
+        ticketId,
+        interactions: interactions.map((i) => ({
+          id: i.id,
+          ticketId: i.ticket_id,
+          event: i.event,
+          receivedAt: i.received_at,
+          status: i.status,
+          detail: i.detail,
+          sends: sends.filter((s) => s.interaction_id === i.id).map((s) => toSend(s, retry)),
+        })),
+        wouldFire,
+      },
+      200,
+    );
+  },
+);
+
+statusApi.openapi(
+  createRoute({
+    method: 'post', path: '/sends/{id}/retry', tags: ['Status'], security: bearerSecurity,
+    summary: 'Retry a failed send (once; concurrent retries send one message)',
+    request: { params: SendParam },
+    responses: { 202: jsonResponse(Send, 'Queued again'), ...authErrors, 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    const caller = c.get('caller');
+    const { installation, role } = caller;
+    if (!mayRetry(role, installation.settings)) throw new AppError('forbidden', 'Only admins and supervisors may retry sends here');
+    const { id } = c.req.valid('param');
+    const existing = await readSend(c.env.DB, installation.id, id);
+    if (!existing) throw notFound('Send');
+    const now = new Date().toISOString();
+    if (!(await reopenFailedSend(c.env.DB, installation.id, id, now))) {
+      throw new AppError('conflict', `This send cannot be retried (status ${existing.status}${existing.reason ? `, ${existing.reason}` : ''})`);
+    }
+    await c.env.SEND_QUEUE.send({ kind: 'send', sendId: id, installationId: installation.id });
+    await insertAuditStatement(c.env.DB, {
+      installationId: installation.id,
+      actorUserId: caller.userId,
+      actorRole: role,
+      action: 'send.retry',
+      subjectId: id,
+      changes: diffFields({ status: existing.status }, { status: 'reserved' }),
+      now,
+    }).run();
+    const row = await readSend(c.env.DB, installation.id, id);
+    if (!row) throw notFound('Send');
+    return c.json(toSend(row, true), 202);
+  },
+);

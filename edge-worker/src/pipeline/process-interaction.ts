@@ -1,0 +1,261 @@
+// The pipeline for one ended interaction, run by the queue consumer:
+//   1. load the interaction and its installation (done already? stop: redeliveries are no-ops)
+//   2. fetch the ticket with users and groups sideloaded (1 Zendesk call) and the ticket field
+//      metadata (cached per isolate)
+//   3. evaluate the installation's rules (shared/rules/evaluate.ts)
+//   4. per matched rule: resolve recipients, compose ONE message (summary when enabled)
+//   5. decide per recipient: reserve, hold for quiet hours, or skip with a reason
+//      (no valid number, duplicate, SMS not connected, opted out, frequency cap, rule disabled)
+//   6. write every decision to D1 in one batch (INSERT OR IGNORE on interaction+rule+recipient:
+//      reprocessing never adds a second send), mark the interaction done
+//   7. enqueue a send job per reserved / held send (send/send-sms.ts makes the Telnyx call)
+//   8. optionally add an internal note to the ticket listing what was sent (once)
+import { composeMessage, renderDataLines, summaryBudget } from '../../../shared/compose/compose.ts';
+import { maskPhone } from '../../../shared/phone/normalize.ts';
+import { compileRules, evaluateRules } from '../../../shared/rules/evaluate.ts';
+import type { Rule } from '../../../shared/schemas/rule.ts';
+import type { SendReason, SendStatus } from '../../../shared/schemas/send.ts';
+import { randomToken } from '../crypto/secrets.ts';
+import { readInstallation, type Installation } from '../db/installations.ts';
+import { claimNote, markProcessing, readInteraction, setInteractionStatusStatement, type InteractionRow } from '../db/interactions.ts';
+import { listOptedOut } from '../db/opt-outs.ts';
+import { listRules } from '../db/rules.ts';
+import { countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend } from '../db/sends.ts';
+import type { Env } from '../env.ts';
+import { UpstreamError } from '../errors.ts';
+import { log } from '../log.ts';
+import type { InteractionJob, Job, QueueAction } from '../queue/jobs.ts';
+import { fromZendeskComments } from '../summary/from-zendesk.ts';
+import { createSummarizer } from '../summary/summarize.ts';
+import type { AiLike, SummaryComment } from '../summary/types.ts';
+import { telnyxFor } from '../telnyx/client.ts';
+import type { ZendeskClient } from '../zendesk/client.ts';
+import { zendeskFor } from '../zendesk/for-installation.ts';
+import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
+import { buildSnapshot, type Snapshot } from './interaction-snapshot.ts';
+import { quietHoursRelease } from './quiet-hours.ts';
+import { resolveRecipients } from './recipients.ts';
+
+/** Cloudflare Queues accept delays up to 12 hours; longer holds are re-enqueued when due. */
+export const MAX_QUEUE_DELAY_S = 12 * 60 * 60;
+
+export async function processInteraction(env: Env, job: InteractionJob, nowMs: number): Promise<QueueAction> {
+  const interaction = await readInteraction(env.DB, job.interactionId);
+  if (!interaction || interaction.installation_id !== job.installationId) {
+    log('warn', 'interaction job for an unknown interaction', { interactionId: job.interactionId });
+    return { action: 'ack' };
+  }
+  if (interaction.status === 'done') return { action: 'ack' };
+  const installation = await readInstallation(env.DB, interaction.installation_id);
+  if (!installation) return { action: 'ack' };
+  const now = new Date(nowMs).toISOString();
+  await markProcessing(env.DB, interaction.id, now);
+
+  const rules = (await listRules(env.DB, installation.id)).filter((r) => r.conditions.events.includes(interaction.event));
+  if (rules.length === 0) {
+    await setInteractionStatusStatement(env.DB, interaction.id, 'done', 'No rule fires on this event', now).run();
+    return { action: 'ack' };
+  }
+
+  const zendesk = await zendeskFor(env, installation);
+  let snapshot: Snapshot;
+  try {
+    const [{ ticket, users = [], groups = [] }, ticketFields] = await Promise.all([
+      zendesk.getTicket(interaction.ticket_id),
+      readTicketFields(installation.id, zendesk, nowMs),
+    ]);
+    snapshot = buildSnapshot({ event: interaction.event, ticket, users, groups, ticketFields });
+  } catch (err) {
+    if (err instanceof UpstreamError && err.status === 404) {
+      await setInteractionStatusStatement(env.DB, interaction.id, 'failed', 'Ticket not found in Zendesk', now).run();
+      return { action: 'ack' };
+    }
+    throw err;
+  }
+
+  const matched = evaluateRules(compileRules(rules.filter((r) => r.enabled)), snapshot.interaction);
+  // Disabled rules that would have matched are recorded as skipped, so nobody wonders why.
+  const disabledMatches = rules
+    .filter((r) => !r.enabled)
+    .filter((r) => evaluateRules(compileRules([{ ...r, enabled: true, stopProcessing: false }]), snapshot.interaction).length > 0);
+  if (matched.length === 0 && disabledMatches.length === 0) {
+    await setInteractionStatusStatement(env.DB, interaction.id, 'done', 'No rule matched', now).run();
+    return { action: 'ack' };
+  }
+
+  const rows = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, nowMs });
+  await env.DB.batch([
+    ...rows.map((row) => insertSendStatement(env.DB, row)),
+    setInteractionStatusStatement(env.DB, interaction.id, 'done', `${matched.length} rule(s) matched`, now),
+  ]);
+
+  // Enqueue from what is stored, not from the plan: on a redelivery the stored rows win.
+  const stored = await listSendsForInteraction(env.DB, interaction.id);
+  const jobs: Array<{ body: Job; delaySeconds?: number }> = [];
+  for (const s of stored) {
+    if (s.status === 'reserved') jobs.push({ body: { kind: 'send', sendId: s.id, installationId: installation.id } });
+    if (s.status === 'held' && s.scheduled_for) {
+      const delay = Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil((Date.parse(s.scheduled_for) - nowMs) / 1000)));
+      jobs.push({ body: { kind: 'send', sendId: s.id, installationId: installation.id }, delaySeconds: delay });
+    }
+  }
+  if (jobs.length) await env.SEND_QUEUE.sendBatch(jobs);
+
+  if (installation.settings.internalNoteEnabled && (await claimNote(env.DB, interaction.id))) {
+    await zendesk.addInternalNote(interaction.ticket_id, renderInternalNote(stored)).catch((err: unknown) => {
+      // Best effort: the sends are already recorded; the sidebar shows them regardless.
+      log('warn', 'internal note failed', { interactionId: interaction.id, error: String(err) });
+    });
+  }
+  return { action: 'ack' };
+}
+
+interface PlanInput {
+  installation: Installation;
+  interaction: InteractionRow;
+  snapshot: Snapshot;
+  matched: Rule[];
+  disabledMatches: Rule[];
+  zendesk: ZendeskClient;
+  nowMs: number;
+}
+
+async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
+  const { installation, interaction, snapshot, nowMs } = p;
+  const settings = installation.settings;
+  const now = new Date(nowMs).toISOString();
+  const conn = await telnyxFor(env, installation);
+  const summaries = createSummaryLoader(env, p);
+
+  const planned: Array<{ rule: Rule; disabled: boolean; recipients: ReturnType<typeof resolveRecipients> }> = [
+    ...p.matched.map((rule) => ({ rule, disabled: false, recipients: resolveRecipients(rule, snapshot, settings) })),
+    ...p.disabledMatches.map((rule) => ({ rule, disabled: true, recipients: resolveRecipients(rule, snapshot, settings) })),
+  ];
+  const numbers = [...new Set(planned.flatMap((x) => x.recipients.flatMap((r) => (r.ok ? [r.e164] : []))))];
+  const cap = settings.frequencyCap;
+  const [optedOut, recent] = await Promise.all([
+    listOptedOut(env.DB, installation.id, numbers),
+    cap ? countRecentSends(env.DB, installation.id, numbers, new Date(nowMs - cap.periodHours * 3_600_000).toISOString()) : new Map<string, number>(),
+  ]);
+
+  const rows: NewSend[] = [];
+  const textedNow = new Set<string>();
+  for (const { rule, disabled, recipients } of planned) {
+    const message = await composeForRule(rule, snapshot, settings.maxParts, settings.summariesEnabled, summaries);
+    for (const r of recipients) {
+      let status: SendStatus = 'reserved';
+      let reason: SendReason | null = null;
+      let detail: string | null = message.detail;
+      let scheduledFor: string | null = null;
+      if (disabled) [status, reason, detail] = ['skipped', 'rule_disabled', 'The rule is disabled'];
+      else if (!r.ok) [status, reason, detail] = ['skipped', 'no_valid_number', r.detail];
+      else if (textedNow.has(r.e164)) [status, reason, detail] = ['skipped', 'duplicate_recipient', 'An earlier rule already texts this number for this interaction'];
+      else if (!conn) [status, reason, detail] = ['skipped', 'sms_not_connected', 'Telnyx is not connected'];
+      else if (optedOut.has(r.e164)) [status, reason, detail] = ['skipped', 'opted_out', 'The recipient replied STOP'];
+      else if (cap && (recent.get(r.e164) ?? 0) >= cap.maxMessages)
+        [status, reason, detail] = ['skipped', 'frequency_cap', `At most ${cap.maxMessages} per ${cap.periodHours} h to one number`];
+      else {
+        const release = quietHoursRelease(settings.quietHours, r.timeZone, nowMs);
+        if (release !== null) {
+          status = 'held';
+          reason = 'quiet_hours';
+          scheduledFor = new Date(release).toISOString();
+          detail = `Held for quiet hours until ${scheduledFor}`;
+        }
+      }
+      if (r.ok && status !== 'skipped') {
+        textedNow.add(r.e164);
+        recent.set(r.e164, (recent.get(r.e164) ?? 0) + 1);
+      }
+      rows.push({
+        id: `snd_${randomToken(12)}`,
+        installation_id: installation.id,
+        interaction_id: interaction.id,
+        ticket_id: interaction.ticket_id,
+        rule_id: rule.id,
+        rule_label: rule.label,
+        recipient_kind: r.kind,
+        recipient: r.ok ? r.e164 : '',
+        from_number: rule.senderNumber,
+        body: message.text,
+        segments: message.segments,
+        encoding: message.encoding,
+        status,
+        reason,
+        detail,
+        summary_source: message.summarySource,
+        scheduled_for: scheduledFor,
+        created_at: now,
+      });
+    }
+  }
+  return rows;
+}
+
+type SummaryLoader = (budget: number) => Promise<{ text: string | null; source: string | null; detail: string | null }>;
+
+/** Comments are fetched at most once per interaction, and only when a rule wants a summary. */
+function createSummaryLoader(env: Env, p: PlanInput): SummaryLoader {
+  let comments: Promise<SummaryComment[]> | null = null;
+  // The Ai binding's typed overloads (per-model input types) are wider than the one text
+  // generation call the summariser makes; AiLike is that call, validated on use.
+  const summarizer = createSummarizer(env.AI ? { ai: env.AI as unknown as AiLike } : {});
+  return async (budget) => {
+    comments ??= p.zendesk.listComments(p.interaction.ticket_id).then(({ comments: list, users = [] }) => {
+      const usersById = new Map<number, { name?: string; role?: string }>();
+      for (const u of [...users, p.snapshot.assignee, p.snapshot.requester]) if (u) usersById.set(u.id, u);
+      return fromZendeskComments(list, usersById);
+    });
+    const result = await summarizer.summarize({
+      comments: await comments,
+      budgetChars: budget,
+      includeInternal: p.installation.settings.summaryIncludesInternalNotes,
+    });
+    if (!result.ok) return { text: null, source: null, detail: `Summary left out: ${result.reason}` };
+    return {
+      text: result.text,
+      source: result.source,
+      detail: result.fallbackReason ? `Summary by the extractive summariser (Workers AI: ${result.fallbackReason})` : null,
+    };
+  };
+}
+
+async function composeForRule(
+  rule: Rule,
+  snapshot: Snapshot,
+  maxParts: number,
+  summariesEnabled: boolean,
+  loadSummary: SummaryLoader,
+): Promise<{ text: string; segments: number; encoding: 'GSM-7' | 'UCS-2'; summarySource: string | null; detail: string | null }> {
+  const dataLines = renderDataLines(rule.content.dataFields, snapshot.display, snapshot.titles);
+  let summary: string | null = null;
+  let summarySource: string | null = null;
+  let detail: string | null = null;
+  if (rule.content.includeSummary) {
+    if (!summariesEnabled) detail = 'Summary left out: interaction summaries are turned off';
+    else {
+      const budget = summaryBudget({ customText: rule.content.customText, dataLines }, { maxParts });
+      if (budget > 0) {
+        const loaded = await loadSummary(budget);
+        summary = loaded.text;
+        summarySource = loaded.source;
+        detail = loaded.detail;
+      } else detail = 'Summary left out: no room within the maximum parts';
+    }
+  }
+  const composed = composeMessage({ customText: rule.content.customText, summary, dataLines }, { maxParts });
+  return { text: composed.text, segments: composed.segments.segments, encoding: composed.segments.encoding, summarySource, detail };
+}
+
+function renderInternalNote(sends: ReadonlyArray<{ rule_label: string; recipient: string; recipient_kind: string; status: string; reason: string | null; scheduled_for: string | null }>): string {
+  const lines = sends.map((s) => {
+    const who = s.recipient ? maskPhone(s.recipient) : '(no number)';
+    const what =
+      s.status === 'reserved' ? 'sending'
+      : s.status === 'held' ? `held for quiet hours until ${s.scheduled_for}`
+      : s.status === 'skipped' ? `not sent (${(s.reason ?? 'skipped').replace(/_/g, ' ')})`
+      : s.status;
+    return `- ${s.rule_label}: ${s.recipient_kind.replace('_', ' ')} ${who}: ${what}`;
+  });
+  return ['Post-interaction SMS:', ...lines].join('\n');
+}

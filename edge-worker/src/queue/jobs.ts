@@ -1,0 +1,24 @@
+// Messages on the work queue. Validated on receipt: they may come from an older deploy.
+import { z } from 'zod';
+
+/** Process an ended interaction: fetch the ticket, evaluate rules, reserve sends. */
+export const InteractionJob = z.object({
+  kind: z.literal('interaction'),
+  interactionId: z.string(),
+  installationId: z.string(),
+});
+
+/** Make one reserved (or held, now due) send through Telnyx. */
+export const SendJob = z.object({
+  kind: z.literal('send'),
+  sendId: z.string(),
+  installationId: z.string(),
+});
+
+export const Job = z.discriminatedUnion('kind', [InteractionJob, SendJob]);
+export type Job = z.infer<typeof Job>;
+export type InteractionJob = z.infer<typeof InteractionJob>;
+export type SendJob = z.infer<typeof SendJob>;
+
+/** What the consumer does with a message after handling it. */
+export type QueueAction = { action: 'ack' } | { action: 'retry'; delaySeconds: number };

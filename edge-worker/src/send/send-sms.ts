@@ -1,0 +1,134 @@
+// One send through Telnyx, exactly once:
+//   claim the reserved row (reserved -> sending, one winner) -> re-check opt-out -> POST /messages
+//   with the official SDK (no SDK retries) -> record the answer.
+// Failure policy (FACTS.md: a blind retry can text a person twice):
+//   - Telnyx answered 429 or 5xx: nothing was accepted -> back to reserved, the queue retries
+//     with backoff (Retry-After honoured), at most MAX_SEND_ATTEMPTS, then failed/retries_exhausted.
+//   - the connection was refused: the request never left -> same as above.
+//   - timeout or a connection lost mid-request: the message may have gone out -> failed with
+//     outcome_unknown, never resent automatically; a delivery receipt (matched by the send id in
+//     webhook_url) settles it later.
+//   - 40300 (recipient sent STOP): the number is recorded opted out, the send skipped.
+//   - other 4xx: failed/telnyx_rejected with Telnyx's code and title; an agent may retry.
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'telnyx';
+import { readInstallation } from '../db/installations.ts';
+import { listOptedOut, recordOptOut } from '../db/opt-outs.ts';
+import { claimSend, readSend, recordSendOutcome, releaseSend, type SendRow } from '../db/sends.ts';
+import type { Env } from '../env.ts';
+import { webhookUrls } from '../http/webhook-urls.ts';
+import { log } from '../log.ts';
+import type { QueueAction, SendJob } from '../queue/jobs.ts';
+import { MAX_QUEUE_DELAY_S } from '../pipeline/process-interaction.ts';
+import { telnyxFor } from '../telnyx/client.ts';
+
+export const MAX_SEND_ATTEMPTS = 6;
+
+/** Exponential backoff for transient failures: 2, 4, 8 ... s, capped at 5 minutes. */
+export function backoffSeconds(attempt: number): number {
+  return Math.min(300, 2 ** Math.max(1, attempt));
+}
+
+interface TelnyxErrorBody {
+  errors?: Array<{ code?: string | number; title?: string; detail?: string }>;
+}
+
+export async function sendOne(env: Env, job: SendJob, nowMs: number): Promise<QueueAction> {
+  const now = new Date(nowMs).toISOString();
+  const send = await claimSend(env.DB, job.sendId, now);
+  if (!send) return handleUnclaimed(env, job, nowMs);
+  if (send.installation_id !== job.installationId) return { action: 'ack' };
+
+  const installation = await readInstallation(env.DB, send.installation_id);
+  if (!installation) return { action: 'ack' };
+  // A STOP may have arrived while the send was held or waiting for a retry.
+  if ((await listOptedOut(env.DB, installation.id, [send.recipient])).size > 0) {
+    await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'opted_out', detail: 'The recipient replied STOP', now });
+    return { action: 'ack' };
+  }
+  const conn = await telnyxFor(env, installation);
+  if (!conn) {
+    await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'sms_not_connected', detail: 'Telnyx is not connected', now });
+    return { action: 'ack' };
+  }
+
+  try {
+    const res = await conn.client.messages.send({
+      from: send.from_number,
+      to: send.recipient,
+      text: send.body,
+      messaging_profile_id: conn.messagingProfileId,
+      // The send id rides along so receipts find the send even if this answer is lost.
+      webhook_url: `${webhookUrls(env, installation.id).telnyx}?send=${encodeURIComponent(send.id)}`,
+      use_profile_webhooks: false,
+    });
+    const message = res.data;
+    await recordSendOutcome(env.DB, send.id, {
+      status: 'queued',
+      telnyxMessageId: message?.id ?? null,
+      segments: typeof message?.parts === 'number' ? message.parts : null,
+      detail: null,
+      now: new Date().toISOString(),
+    });
+    return { action: 'ack' };
+  } catch (err) {
+    return handleSendError(env, send, err, now);
+  }
+}
+
+async function handleUnclaimed(env: Env, job: SendJob, nowMs: number): Promise<QueueAction> {
+  const row = await readSend(env.DB, job.installationId, job.sendId);
+  // Held and not due yet (a hold longer than the queue's maximum delay): wait again.
+  if (row?.status === 'held' && row.scheduled_for && Date.parse(row.scheduled_for) > nowMs) {
+    const delay = Math.min(MAX_QUEUE_DELAY_S, Math.ceil((Date.parse(row.scheduled_for) - nowMs) / 1000));
+    await env.SEND_QUEUE.send(job, { delaySeconds: delay });
+  }
+  // Anything else was already sent, skipped or is being sent by another attempt.
+  return { action: 'ack' };
+}
+
+function isConnectionRefused(err: APIConnectionError): boolean {
+  const text = `${err.message} ${err.cause instanceof Error ? err.cause.message : String(err.cause ?? '')}`.toLowerCase();
+  return /econnrefused|connection refused|connect(ion)? failed/.test(text);
+}
+
+async function handleSendError(env: Env, send: SendRow, err: unknown, now: string): Promise<QueueAction> {
+  const retryLater = async (detail: string, retryAfterS: number | null): Promise<QueueAction> => {
+    if (send.attempts >= MAX_SEND_ATTEMPTS) {
+      await recordSendOutcome(env.DB, send.id, { status: 'failed', reason: 'retries_exhausted', detail: `${detail} (after ${send.attempts} attempts)`, now });
+      return { action: 'ack' };
+    }
+    await releaseSend(env.DB, send.id, `${detail}; retrying`, now);
+    return { action: 'retry', delaySeconds: retryAfterS ?? backoffSeconds(send.attempts) };
+  };
+
+  if (err instanceof APIConnectionTimeoutError) {
+    await recordSendOutcome(env.DB, send.id, { status: 'failed', reason: 'outcome_unknown', detail: 'Telnyx did not answer in time; not resent to avoid a duplicate', now });
+    return { action: 'ack' };
+  }
+  if (err instanceof APIConnectionError) {
+    if (isConnectionRefused(err)) return retryLater('Telnyx refused the connection', null);
+    await recordSendOutcome(env.DB, send.id, { status: 'failed', reason: 'outcome_unknown', detail: `Connection to Telnyx lost: ${err.message}`, now });
+    return { action: 'ack' };
+  }
+  if (err instanceof APIError && typeof err.status === 'number') {
+    const body = (err.error ?? {}) as TelnyxErrorBody;
+    const first = body.errors?.[0];
+    const code = first?.code !== undefined ? String(first.code) : null;
+    const title = first?.title ?? first?.detail ?? err.message;
+    if (err.status === 429 || err.status >= 500) {
+      const retryAfter = Number(err.headers?.get('retry-after'));
+      return retryLater(`Telnyx answered ${err.status}${code ? ` (${code})` : ''}`, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : null);
+    }
+    if (code === '40300') {
+      await recordOptOut(env.DB, send.installation_id, send.recipient, 'telnyx_40300', now);
+      await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'opted_out', detail: title, carrierErrorCode: code, now });
+      return { action: 'ack' };
+    }
+    await recordSendOutcome(env.DB, send.id, { status: 'failed', reason: 'telnyx_rejected', detail: title, carrierErrorCode: code, now });
+    return { action: 'ack' };
+  }
+  // Not a Telnyx answer at all: we cannot know whether it went out.
+  log('error', 'unexpected send error', { sendId: send.id, error: String(err) });
+  await recordSendOutcome(env.DB, send.id, { status: 'failed', reason: 'outcome_unknown', detail: 'Unexpected error while sending', now });
+  return { action: 'ack' };
+}

@@ -1,0 +1,90 @@
+// Settings, write-only credentials, requirements and the sender picker, through HTTP.
+import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:test';
+import { as, createTenant, SENDER } from './helpers.ts';
+
+describe('settings', () => {
+  it('returns settings, connection status without secrets, requirements and webhook URLs', async () => {
+    const t = await createTenant();
+    const res = await (await as(t, 'admin'))('GET', '/v1/settings');
+    expect(res.status).toBe(200);
+    expect(res.body.settings).toMatchObject({ summariesEnabled: false, defaultCountry: 'US', maxParts: 4, supervisorRoleNames: ['Supervisor'] });
+    expect(res.body.connection.telnyx).toEqual({
+      apiKeySet: true,
+      apiKeyHint: `…${t.telnyxApiKey.slice(-4)}`,
+      messagingProfileId: t.messagingProfileId,
+      publicKeySet: false,
+    });
+    expect(res.body.requirements).toEqual({ smsConnected: true, hasSenderNumber: true, hasGroup: true, ready: true, missing: [] });
+    expect(res.body.webhookUrls).toEqual({
+      zendesk: `https://worker.test/v1/webhooks/zendesk/${t.installationId}`,
+      telnyx: `https://worker.test/v1/webhooks/telnyx/${t.installationId}`,
+    });
+    const raw = JSON.stringify(res.body);
+    expect(raw).not.toContain(t.telnyxApiKey);
+    expect(raw).not.toContain(t.zendeskToken);
+    expect(raw).not.toContain(t.sharedSecret);
+  });
+
+  it('stores credentials encrypted in D1', async () => {
+    const t = await createTenant();
+    const row = await env.DB.prepare('SELECT * FROM installations WHERE id = ?').bind(t.installationId).first<Record<string, string>>();
+    const raw = JSON.stringify(row);
+    expect(raw).not.toContain(t.telnyxApiKey);
+    expect(raw).not.toContain(t.zendeskToken);
+    expect(raw).not.toContain(t.sharedSecret);
+  });
+
+  it('shows unmet requirements when Telnyx is not connected', async () => {
+    const t = await createTenant({ telnyx: false });
+    const res = await (await as(t, 'admin'))('GET', '/v1/settings');
+    expect(res.body.requirements).toEqual({
+      smsConnected: false,
+      hasSenderNumber: false,
+      hasGroup: true,
+      ready: false,
+      missing: ['sms_connected', 'sender_number'],
+    });
+  });
+
+  it('patches settings, validates each field and audits the change', async () => {
+    const t = await createTenant();
+    const admin = await as(t, 'admin');
+    const ok = await admin('PATCH', '/v1/settings', { summariesEnabled: true, defaultCountry: 'gb', quietHours: { start: '21:00', end: '08:00', timeZone: 'Europe/London' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.settings).toMatchObject({ summariesEnabled: true, defaultCountry: 'GB', quietHours: { start: '21:00', end: '08:00', timeZone: 'Europe/London' } });
+
+    const bad = await admin('PATCH', '/v1/settings', {
+      defaultCountry: 'XX',
+      maxParts: 11,
+      quietHours: { start: '25:00', end: '08:00', timeZone: 'Mars/Base' },
+      frequencyCap: { maxMessages: 0, periodHours: 24 },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(
+      ['defaultCountry', 'frequencyCap.maxMessages', 'maxParts', 'quietHours.start', 'quietHours.timeZone'].sort(),
+    );
+    const audit = await admin('GET', '/v1/audit');
+    expect(audit.body.entries[0]).toMatchObject({ action: 'settings.update', changes: { summariesEnabled: { from: false, to: true } } });
+  });
+
+  it('takes Telnyx credentials write-only and audits them redacted', async () => {
+    const t = await createTenant();
+    const admin = await as(t, 'admin');
+    const res = await admin('PUT', '/v1/settings/telnyx', { publicKey: `${'A'.repeat(43)}=` });
+    expect(res.status).toBe(200);
+    expect(res.body.connection.telnyx.publicKeySet).toBe(true);
+    expect(res.body.connection.telnyx.apiKeySet).toBe(true);
+    const bad = await admin('PUT', '/v1/settings/telnyx', { publicKey: 'nope', apiKey: 'short' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['apiKey', 'publicKey']);
+    const audit = await admin('GET', '/v1/audit');
+    expect(audit.body.entries[0]).toMatchObject({ action: 'telnyx.update', changes: { publicKey: { from: null, to: '[redacted]' } } });
+  });
+
+  it('lists the messaging profile numbers for the sender picker', async () => {
+    const t = await createTenant();
+    const res = await (await as(t, 'supervisor'))('GET', '/v1/telnyx/numbers');
+    expect(res.body).toEqual({ messagingProfileId: t.messagingProfileId, numbers: [{ phoneNumber: SENDER }] });
+  });
+});
