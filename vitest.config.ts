@@ -41,6 +41,8 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
+          // Delivery tests wait for the real queue consumer; a few take several seconds.
+          testTimeout: 30_000,
           include: ['edge-worker/test/**/*.test.ts'],
           globalSetup: ['./test/global-setup.ts'],
           setupFiles: ['./edge-worker/test/apply-migrations.ts'],

@@ -3,16 +3,16 @@
 // Format: "v1:" + base64(iv[12] || ciphertext+tag). The installation id is bound as additional
 // data, so a ciphertext copied into another tenant's row does not decrypt.
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
+// Resolved keys only: a pending promise from another request must not be shared (Workers).
+const keyCache = new Map<string, CryptoKey>();
 
-function importKey(secretsKey: string): Promise<CryptoKey> {
-  let key = keyCache.get(secretsKey);
-  if (!key) {
-    const raw = base64ToBytes(secretsKey);
-    if (raw.length !== 32) throw new Error('SECRETS_KEY must be 32 bytes, base64-encoded');
-    key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    keyCache.set(secretsKey, key);
-  }
+async function importKey(secretsKey: string): Promise<CryptoKey> {
+  const cached = keyCache.get(secretsKey);
+  if (cached) return cached;
+  const raw = base64ToBytes(secretsKey);
+  if (raw.length !== 32) throw new Error('SECRETS_KEY must be 32 bytes, base64-encoded');
+  const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  keyCache.set(secretsKey, key);
   return key;
 }
 

@@ -4,7 +4,9 @@
 // Failure policy (FACTS.md: a blind retry can text a person twice):
 //   - Telnyx answered 429 or 5xx: nothing was accepted -> back to reserved, the queue retries
 //     with backoff (Retry-After honoured), at most MAX_SEND_ATTEMPTS, then failed/retries_exhausted.
-//   - the connection was refused: the request never left -> same as above.
+//   - the connection was refused, where the runtime says so: the request never left -> same as
+//     above. workerd reports a refused connection and one lost mid-request alike ("Network
+//     connection lost."), so on Workers both take the next, safe, branch.
 //   - timeout or a connection lost mid-request: the message may have gone out -> failed with
 //     outcome_unknown, never resent automatically; a delivery receipt (matched by the send id in
 //     webhook_url) settles it later.

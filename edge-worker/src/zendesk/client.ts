@@ -10,6 +10,11 @@ export interface ZendeskClientOptions {
   credentials: ZendeskOAuthCredentials;
   /** Called with rotated credentials after a refresh, to persist them. */
   onRefreshed?: (creds: ZendeskOAuthCredentials) => Promise<void>;
+  /**
+   * Reads the stored credentials again. Zendesk rotates refresh tokens, so when another request
+   * refreshed first, our refresh token is spent: the stored credentials are the fresh ones.
+   */
+  reloadCredentials?: () => Promise<ZendeskOAuthCredentials | null>;
   /** Milliseconds before a request is abandoned. */
   timeoutMs?: number;
   now?: () => number;
@@ -61,7 +66,28 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
-  async function refresh(): Promise<boolean> {
+  // Single flight: concurrent 401s of this client share one refresh (a second refresh with the
+  // same, now rotated, refresh token would fail).
+  let refreshing: Promise<boolean> | null = null;
+  function refresh(): Promise<boolean> {
+    refreshing ??= refreshOnce().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  async function refreshOnce(): Promise<boolean> {
+    const spent = creds.accessToken;
+    if (await exchangeRefreshToken()) return true;
+    const stored = await opts.reloadCredentials?.();
+    if (stored && stored.accessToken !== spent) {
+      creds = stored;
+      return true;
+    }
+    return false;
+  }
+
+  async function exchangeRefreshToken(): Promise<boolean> {
     if (!creds.refreshToken || !creds.clientId) return false;
     // https://developer.zendesk.com/api-reference/ticketing/oauth/oauth_tokens/ (refresh_token grant)
     const res = await send('POST', '/oauth/tokens', {
@@ -102,8 +128,10 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const expired = creds.expiresAt !== null && Date.parse(creds.expiresAt) - 60_000 < now();
     if (expired) await refresh();
+    const used = creds.accessToken;
     let res = await send(method, path, body);
-    if (res.status === 401 && (await refresh())) res = await send(method, path, body);
+    // Another call of this client may have refreshed meanwhile: then just use the new token.
+    if (res.status === 401 && (creds.accessToken !== used || (await refresh()))) res = await send(method, path, body);
     if (!res.ok) {
       const retryAfter = Number(res.headers.get('retry-after'));
       throw new UpstreamError('zendesk', res.status, await res.text(), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);

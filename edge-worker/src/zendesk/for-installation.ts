@@ -1,6 +1,6 @@
 // Builds the Zendesk client of one installation: its base URL and OAuth credentials, persisting
 // refreshed tokens back to D1.
-import { readZendeskOAuth, updateZendeskOAuth, type Installation } from '../db/installations.ts';
+import { readInstallation, readZendeskOAuth, updateZendeskOAuth, type Installation } from '../db/installations.ts';
 import type { Env } from '../env.ts';
 import { AppError } from '../errors.ts';
 import { createZendeskClient, type ZendeskClient } from './client.ts';
@@ -17,5 +17,9 @@ export async function zendeskFor(env: Env, installation: Installation): Promise<
     credentials,
     onRefreshed: (creds) =>
       updateZendeskOAuth(env.DB, env.SECRETS_KEY, installation.id, creds, new Date().toISOString()),
+    reloadCredentials: async () => {
+      const fresh = await readInstallation(env.DB, installation.id);
+      return fresh ? readZendeskOAuth(env.SECRETS_KEY, fresh) : null;
+    },
   });
 }
