@@ -48,6 +48,8 @@ export default defineConfig({
           setupFiles: ['./edge-worker/test/apply-migrations.ts'],
         },
       },
+      // The Zendesk app (jsdom, stand-in ZAF client): see zendesk-app/vitest.config.ts.
+      'zendesk-app/vitest.config.ts',
     ],
   },
 });

@@ -11,6 +11,7 @@ import { rulesApi } from './rules-api.ts';
 import { settingsApi } from './settings-api.ts';
 import { statusApi } from './status-api.ts';
 import { telnyxWebhook } from './telnyx-webhook.ts';
+import { toolsApi } from './tools-api.ts';
 import { zendeskWebhook } from './zendesk-webhook.ts';
 import { toFieldErrors } from './validation.ts';
 
@@ -63,8 +64,12 @@ export function createApp() {
   app.use('/v1/rules/*', requireAppAuth);
   app.use('/v1/tickets/*', requireAppAuth);
   app.use('/v1/sends/*', requireAppAuth);
+  app.use('/v1/preview', requireAppAuth);
+  app.use('/v1/test-send', requireAppAuth);
+  app.use('/v1/setup/*', requireAppAuth);
   app.route('/v1', settingsApi);
   app.route('/v1', statusApi);
+  app.route('/v1', toolsApi);
   app.route('/v1/rules', rulesApi);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'zafJwt', {

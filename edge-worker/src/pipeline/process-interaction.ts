@@ -10,7 +10,6 @@
 //      reprocessing never adds a second send), mark the interaction done
 //   7. enqueue a send job per reserved / held send (send/send-sms.ts makes the Telnyx call)
 //   8. optionally add an internal note to the ticket listing what was sent (once)
-import { composeMessage, renderDataLines, summaryBudget } from '../../../shared/compose/compose.ts';
 import { maskPhone } from '../../../shared/phone/normalize.ts';
 import { compileRules, evaluateRules } from '../../../shared/rules/evaluate.ts';
 import type { Rule } from '../../../shared/schemas/rule.ts';
@@ -25,13 +24,11 @@ import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { InteractionJob, Job, QueueAction } from '../queue/jobs.ts';
-import { fromZendeskComments } from '../summary/from-zendesk.ts';
-import { createSummarizer } from '../summary/summarize.ts';
-import type { AiLike, SummaryComment } from '../summary/types.ts';
 import { telnyxFor } from '../telnyx/client.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
+import { composeForRule, createSummaryLoader } from './compose-for-rule.ts';
 import { buildSnapshot, type Snapshot } from './interaction-snapshot.ts';
 import { quietHoursRelease } from './quiet-hours.ts';
 import { resolveRecipients } from './recipients.ts';
@@ -125,7 +122,7 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
   const settings = installation.settings;
   const now = new Date(nowMs).toISOString();
   const conn = await telnyxFor(env, installation);
-  const summaries = createSummaryLoader(env, p);
+  const summaries = createSummaryLoader(env, { zendesk: p.zendesk, ticketId: interaction.ticket_id, snapshot, settings });
 
   const planned: Array<{ rule: Rule; disabled: boolean; recipients: ReturnType<typeof resolveRecipients> }> = [
     ...p.matched.map((rule) => ({ rule, disabled: false, recipients: resolveRecipients(rule, snapshot, settings) })),
@@ -190,61 +187,6 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
     }
   }
   return rows;
-}
-
-type SummaryLoader = (budget: number) => Promise<{ text: string | null; source: string | null; detail: string | null }>;
-
-/** Comments are fetched at most once per interaction, and only when a rule wants a summary. */
-function createSummaryLoader(env: Env, p: PlanInput): SummaryLoader {
-  let comments: Promise<SummaryComment[]> | null = null;
-  // The Ai binding's typed overloads (per-model input types) are wider than the one text
-  // generation call the summariser makes; AiLike is that call, validated on use.
-  const summarizer = createSummarizer(env.AI ? { ai: env.AI as unknown as AiLike } : {});
-  return async (budget) => {
-    comments ??= p.zendesk.listComments(p.interaction.ticket_id).then(({ comments: list, users = [] }) => {
-      const usersById = new Map<number, { name?: string; role?: string }>();
-      for (const u of [...users, p.snapshot.assignee, p.snapshot.requester]) if (u) usersById.set(u.id, u);
-      return fromZendeskComments(list, usersById);
-    });
-    const result = await summarizer.summarize({
-      comments: await comments,
-      budgetChars: budget,
-      includeInternal: p.installation.settings.summaryIncludesInternalNotes,
-    });
-    if (!result.ok) return { text: null, source: null, detail: `Summary left out: ${result.reason}` };
-    return {
-      text: result.text,
-      source: result.source,
-      detail: result.fallbackReason ? `Summary by the extractive summariser (Workers AI: ${result.fallbackReason})` : null,
-    };
-  };
-}
-
-async function composeForRule(
-  rule: Rule,
-  snapshot: Snapshot,
-  maxParts: number,
-  summariesEnabled: boolean,
-  loadSummary: SummaryLoader,
-): Promise<{ text: string; segments: number; encoding: 'GSM-7' | 'UCS-2'; summarySource: string | null; detail: string | null }> {
-  const dataLines = renderDataLines(rule.content.dataFields, snapshot.display, snapshot.titles);
-  let summary: string | null = null;
-  let summarySource: string | null = null;
-  let detail: string | null = null;
-  if (rule.content.includeSummary) {
-    if (!summariesEnabled) detail = 'Summary left out: interaction summaries are turned off';
-    else {
-      const budget = summaryBudget({ customText: rule.content.customText, dataLines }, { maxParts });
-      if (budget > 0) {
-        const loaded = await loadSummary(budget);
-        summary = loaded.text;
-        summarySource = loaded.source;
-        detail = loaded.detail;
-      } else detail = 'Summary left out: no room within the maximum parts';
-    }
-  }
-  const composed = composeMessage({ customText: rule.content.customText, summary, dataLines }, { maxParts });
-  return { text: composed.text, segments: composed.segments.segments, encoding: composed.segments.encoding, summarySource, detail };
 }
 
 function renderInternalNote(sends: ReadonlyArray<{ rule_label: string; recipient: string; recipient_kind: string; status: string; reason: string | null; scheduled_for: string | null }>): string {
