@@ -1,0 +1,72 @@
+// The admin screen's worker endpoints, each answer parsed with the shared schemas. The response
+// envelopes below are not (yet) in shared/schemas; they mirror the worker's contract.
+import { z } from 'zod';
+import { AuditEntry, Me, Requirements } from '../../../shared/schemas/api.ts';
+import { Rule, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
+import { Send, SendStatus } from '../../../shared/schemas/send.ts';
+import { ConnectionStatus, Settings, type SettingsPatch, type TelnyxCredentials } from '../../../shared/schemas/settings.ts';
+
+/** A PATCH body as sent (before the schema's transforms, e.g. a lower-case country code). */
+export type SettingsPatchBody = z.input<typeof SettingsPatch>;
+import type { WorkerApi } from './worker-api.ts';
+
+export const SettingsResponse = z.object({
+  settings: Settings,
+  connection: ConnectionStatus,
+  requirements: Requirements,
+  webhookUrls: z.object({ zendesk: z.string(), telnyx: z.string() }),
+});
+export type SettingsResponse = z.infer<typeof SettingsResponse>;
+
+export const TelnyxNumbers = z.object({
+  messagingProfileId: z.string().nullable(),
+  numbers: z.array(z.object({ phoneNumber: z.string() })),
+});
+export type TelnyxNumbers = z.infer<typeof TelnyxNumbers>;
+
+export const RuleList = z.object({ rules: z.array(Rule) });
+export const AuditList = z.object({ entries: z.array(AuditEntry) });
+
+export const PreviewResult = z.object({
+  matched: z.boolean(),
+  reason: z.string().nullable(),
+  text: z.string(),
+  segments: z.object({ encoding: z.string(), segments: z.number(), characters: z.number() }),
+  recipients: z.array(z.object({ kind: z.string(), masked: z.string().nullable(), skipReason: z.string().nullable() })),
+});
+export type PreviewResult = z.infer<typeof PreviewResult>;
+
+export const ZendeskSetupResult = z.object({ webhookId: z.string(), triggerIds: z.array(z.string()) });
+export type ZendeskSetupResult = z.infer<typeof ZendeskSetupResult>;
+
+export type TestSendResult = z.infer<typeof Send>;
+export { SendStatus };
+
+const rulePath = (id: string) => `/v1/rules/${encodeURIComponent(id)}`;
+
+export function createAdminApi(api: WorkerApi) {
+  return {
+    me: () => api.call('GET', '/v1/me', Me),
+
+    readSettings: () => api.call('GET', '/v1/settings', SettingsResponse),
+    updateSettings: (patch: SettingsPatchBody) => api.call('PATCH', '/v1/settings', SettingsResponse, patch),
+    connectTelnyx: (credentials: TelnyxCredentials) => api.call('PUT', '/v1/settings/telnyx', SettingsResponse, credentials),
+    listTelnyxNumbers: () => api.call('GET', '/v1/telnyx/numbers', TelnyxNumbers),
+    setUpZendesk: () => api.call('POST', '/v1/setup/zendesk', ZendeskSetupResult, {}),
+
+    listRules: async () => (await api.call('GET', '/v1/rules', RuleList)).rules,
+    createRule: (input: RuleInput) => api.call('POST', '/v1/rules', Rule, input),
+    replaceRule: (id: string, input: RuleInput) => api.call('PUT', rulePath(id), Rule, input),
+    patchRule: (id: string, patch: RulePatch) => api.call('PATCH', rulePath(id), Rule, patch),
+    deleteRule: (id: string) => api.callNoContent('DELETE', rulePath(id)),
+    duplicateRule: (id: string) => api.call('POST', `${rulePath(id)}/duplicate`, Rule, {}),
+    reorderRules: async (ruleIds: string[]) => (await api.call('PUT', '/v1/rules/order', RuleList, { ruleIds })).rules,
+
+    listAudit: async () => (await api.call('GET', '/v1/audit', AuditList)).entries,
+
+    preview: (ticketId: string, rule: RuleInput) => api.call('POST', '/v1/preview', PreviewResult, { ticketId, rule }),
+    testSend: (rule: RuleInput, to: string, ticketId?: string) =>
+      api.call('POST', '/v1/test-send', Send, ticketId ? { rule, to, ticketId } : { rule, to }),
+  };
+}
+export type AdminApi = ReturnType<typeof createAdminApi>;

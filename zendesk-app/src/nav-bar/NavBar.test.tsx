@@ -1,0 +1,702 @@
+// The admin screen as an admin or supervisor uses it: access by role, the requirements checklist,
+// rule list actions (toggle, reorder, duplicate, delete), the rule editor (validation, 422 errors
+// on the right inputs, live counter, preview, test send), setup and audit. The worker is played by
+// routes on the stand-in ZAF client, with a small in-memory rule store.
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { normalizePhone } from '../../../shared/phone/normalize.ts';
+import type { Rule, RuleInput } from '../../../shared/schemas/rule.ts';
+import type { SettingsResponse } from '../api/admin-api.ts';
+import { createFakeZafClient, type FakeRequest, type FakeZafClient } from '../test/fake-zaf-client.ts';
+import { me, NOW, rule, send, settingsResponse } from '../test/fixtures.ts';
+import { AppThemeProvider } from '../ui/common.tsx';
+import { ClientProvider } from '../zaf/client-provider.tsx';
+import { NavBar } from './NavBar.tsx';
+
+interface Backend {
+  rules: Rule[];
+}
+
+/** A tiny worker: the rule store behind /v1/rules, answering like the contract says. */
+function installRulesBackend(client: FakeZafClient, initial: Rule[]): Backend {
+  const backend: Backend = { rules: initial.map((r) => ({ ...r })) };
+  let nextId = 100;
+  const reposition = () => {
+    backend.rules = backend.rules.map((r, i) => ({ ...r, position: i }));
+  };
+  const fromInput = (input: RuleInput, base: Partial<Rule>): Rule =>
+    rule({
+      ...base,
+      label: input.label,
+      enabled: input.enabled ?? true,
+      senderNumber: input.senderNumber,
+      recipients: {
+        assignedAgent: input.recipients.assignedAgent ?? false,
+        customer: input.recipients.customer ?? false,
+        otherNumbers: (input.recipients.otherNumbers ?? []).map((n) => {
+          const normalized = normalizePhone(n, 'US');
+          return normalized.ok ? normalized.e164 : n;
+        }),
+      },
+      content: {
+        customText: input.content.customText ?? '',
+        includeSummary: input.content.includeSummary ?? false,
+        dataFields: input.content.dataFields ?? [],
+      },
+      conditions: {
+        groupIds: input.conditions?.groupIds ?? [],
+        fieldConditions: input.conditions?.fieldConditions ?? [],
+        events: input.conditions?.events ?? ['ticket_solved'],
+      },
+      stopProcessing: input.stopProcessing ?? false,
+    });
+  const idOf = (r: FakeRequest) => r.path.split('/')[3] ?? '';
+
+  client.route('GET', '/v1/rules', () => ({ status: 200, body: { rules: backend.rules } }));
+  client.route('POST', '/v1/rules', (r) => {
+    const created = fromInput(r.body as RuleInput, { id: `r${nextId++}`, position: backend.rules.length });
+    backend.rules.push(created);
+    return { status: 201, body: created };
+  });
+  client.route('PUT', /^\/v1\/rules\/[^/]+$/, (r) => {
+    const id = idOf(r);
+    const old = backend.rules.find((x) => x.id === id);
+    if (!old) return { status: 404, body: { error: { code: 'not_found', message: 'No such rule' } } };
+    const updated = fromInput(r.body as RuleInput, { id, position: old.position, version: old.version + 1 });
+    backend.rules = backend.rules.map((x) => (x.id === id ? updated : x));
+    return { status: 200, body: updated };
+  });
+  client.route('PATCH', /^\/v1\/rules\/[^/]+$/, (r) => {
+    const id = idOf(r);
+    const old = backend.rules.find((x) => x.id === id);
+    if (!old) return { status: 404, body: { error: { code: 'not_found', message: 'No such rule' } } };
+    const updated = { ...old, ...(r.body as Partial<Rule>), version: old.version + 1 };
+    backend.rules = backend.rules.map((x) => (x.id === id ? updated : x));
+    return { status: 200, body: updated };
+  });
+  client.route('DELETE', /^\/v1\/rules\/[^/]+$/, (r) => {
+    backend.rules = backend.rules.filter((x) => x.id !== idOf(r));
+    reposition();
+    return { status: 204 };
+  });
+  client.route('POST', /^\/v1\/rules\/[^/]+\/duplicate$/, (r) => {
+    const source = backend.rules.find((x) => x.id === idOf(r));
+    if (!source) return { status: 404, body: { error: { code: 'not_found', message: 'No such rule' } } };
+    const copy = { ...source, id: `r${nextId++}`, label: `${source.label} (copy)`, position: backend.rules.length };
+    backend.rules.push(copy);
+    return { status: 201, body: copy };
+  });
+  client.route('PUT', '/v1/rules/order', (r) => {
+    const ids = (r.body as { ruleIds: string[] }).ruleIds;
+    backend.rules = ids.map((id) => backend.rules.find((x) => x.id === id)).filter((x): x is Rule => !!x);
+    reposition();
+    return { status: 200, body: { rules: backend.rules } };
+  });
+  return backend;
+}
+
+interface SetupOptions {
+  role?: 'admin' | 'supervisor' | 'agent';
+  settings?: SettingsResponse;
+  rules?: Rule[];
+}
+
+function setup(options: SetupOptions = {}) {
+  const client = createFakeZafClient({ context: { location: 'nav_bar' } });
+  const role = options.role ?? 'admin';
+  client.route('GET', '/v1/me', { status: 200, body: me({ role, canManageRules: role !== 'agent' }) });
+  client.route('GET', '/v1/settings', { status: 200, body: options.settings ?? settingsResponse() });
+  client.route('GET', '/v1/telnyx/numbers', {
+    status: 200,
+    body: { messagingProfileId: 'mp_123', numbers: [{ phoneNumber: '+14155550100' }, { phoneNumber: '+14155550199' }] },
+  });
+  client.route('GET', '/api/v2/groups.json', {
+    status: 200,
+    body: {
+      groups: [
+        { id: 11, name: 'Support' },
+        { id: 12, name: 'Billing' },
+      ],
+      next_page: null,
+    },
+  });
+  client.route('GET', '/api/v2/ticket_fields.json', {
+    status: 200,
+    body: {
+      ticket_fields: [
+        { id: 1, title: 'Subject', type: 'subject', active: true, removable: false },
+        {
+          id: 360001,
+          title: 'Product',
+          type: 'tagger',
+          active: true,
+          removable: true,
+          custom_field_options: [
+            { name: 'Phone', value: 'product_phone' },
+            { name: 'Laptop', value: 'product_laptop' },
+          ],
+        },
+        { id: 360002, title: 'Order number', type: 'text', active: true, removable: true },
+      ],
+      next_page: null,
+    },
+  });
+  const backend = installRulesBackend(client, options.rules ?? []);
+  const user = userEvent.setup();
+  render(
+    <ClientProvider client={client}>
+      <AppThemeProvider>
+        <NavBar />
+      </AppThemeProvider>
+    </ClientProvider>,
+  );
+  return { client, backend, user };
+}
+
+const twoRules = () => [
+  rule({ id: 'r1', position: 0, label: 'Thank the customer' }),
+  rule({ id: 'r2', position: 1, label: 'Tell the agent', recipients: { assignedAgent: true, customer: false, otherNumbers: [] } }),
+];
+
+function rowLabels(): string[] {
+  const table = screen.getByRole('table', { name: 'Rules in evaluation order' });
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) => within(row).getAllByRole('cell')[1]?.querySelector('div')?.textContent ?? '');
+}
+
+async function openNewRule(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(await screen.findByRole('button', { name: 'New rule' }));
+  return screen.findByRole('form', { name: 'New rule' });
+}
+
+describe('NavBar: access', () => {
+  it('shows a loading state, then the rules', async () => {
+    setup({ rules: twoRules() });
+    expect(await screen.findByRole('status')).toHaveTextContent('Loading');
+    expect(await screen.findByText('Tell the agent')).toBeInTheDocument();
+  });
+
+  it('tells agents to ask their admin', async () => {
+    const { client } = setup({ role: 'agent' });
+    expect(await screen.findByText('Ask your admin')).toBeInTheDocument();
+    expect(screen.queryByRole('tab')).not.toBeInTheDocument();
+    expect(client.requestsTo('GET', '/v1/settings')).toHaveLength(0);
+  });
+
+  it('treats a 403 from the worker as access denied', async () => {
+    const { client } = setup();
+    client.route('GET', '/v1/me', { status: 403, body: { error: { code: 'forbidden', message: 'Agents cannot manage rules' } } });
+    expect(await screen.findByText('Ask your admin')).toBeInTheDocument();
+  });
+
+  it('shows a load error with a retry', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    client.route('GET', '/v1/settings', { status: 500, body: { error: { code: 'internal', message: 'D1 is unavailable' } } });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not load the SMS settings');
+    expect(alert).toHaveTextContent('D1 is unavailable');
+    client.route('GET', '/v1/settings', { status: 200, body: settingsResponse() });
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('Tell the agent')).toBeInTheDocument();
+  });
+
+  it('lets supervisors manage rules but not change setup', async () => {
+    const { user } = setup({ role: 'supervisor', rules: twoRules() });
+    expect(await screen.findByRole('button', { name: 'New rule' })).toBeEnabled();
+    await user.click(screen.getByRole('tab', { name: 'Setup' }));
+    expect(await screen.findByText(/Only Zendesk admins can change the setup/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Create Zendesk webhook and triggers' })).toBeDisabled();
+  });
+});
+
+describe('NavBar: requirements', () => {
+  it('shows the checklist and disables rule creation with the reason until they are met', async () => {
+    setup({
+      settings: settingsResponse({
+        requirements: { smsConnected: true, hasSenderNumber: false, hasGroup: true, ready: false, missing: ['sender_number'] },
+      }),
+    });
+    const checklist = await screen.findByLabelText('Before rules can be saved');
+    const items = within(checklist).getAllByRole('listitem');
+    expect(items.map((i) => i.dataset.met)).toEqual(['true', 'false', 'true']);
+    expect(items[1]).toHaveTextContent('missing');
+    const create = screen.getByRole('button', { name: 'New rule' });
+    expect(create).toBeDisabled();
+    expect(create).toHaveAccessibleDescription('Add an SMS-enabled number to the Telnyx messaging profile before creating rules.');
+  });
+
+  it('shows the worker\'s "requirements not met" answer when saving', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    client.route('PUT', '/v1/rules/r1', {
+      status: 409,
+      body: { error: { code: 'requirements_not_met', message: 'Connect SMS before saving rules.' } },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Edit Thank the customer' }));
+    await user.click(await screen.findByRole('button', { name: 'Save rule' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent("Rules can't be saved yet");
+    expect(alert).toHaveTextContent('Connect SMS before saving rules.');
+  });
+});
+
+describe('NavBar: rule list', () => {
+  it('shows an empty state', async () => {
+    setup();
+    expect(await screen.findByText('No rules yet')).toBeInTheDocument();
+  });
+
+  it('disables and enables a rule', async () => {
+    const { client, backend, user } = setup({ rules: twoRules() });
+    const toggle = await screen.findByRole('switch', { name: 'Enabled: Tell the agent' });
+    expect(toggle).toBeChecked();
+    await user.click(toggle);
+    await waitFor(() => expect(toggle).not.toBeChecked());
+    expect(client.requestsTo('PATCH', '/v1/rules/r2')[0]?.body).toEqual({ enabled: false });
+    expect(backend.rules[1]?.enabled).toBe(false);
+  });
+
+  it('moves rules up and down and saves the new order', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    await screen.findByText('Tell the agent');
+    expect(rowLabels()).toEqual(['Thank the customer', 'Tell the agent']);
+    expect(screen.getByRole('button', { name: 'Move Thank the customer up' })).toBeDisabled();
+
+    await user.click(screen.getByRole('button', { name: 'Move Tell the agent up' }));
+    await waitFor(() => expect(rowLabels()).toEqual(['Tell the agent', 'Thank the customer']));
+    expect(client.requestsTo('PUT', '/v1/rules/order')[0]?.body).toEqual({ ruleIds: ['r2', 'r1'] });
+
+    await user.click(screen.getByRole('button', { name: 'Move Tell the agent down' }));
+    await waitFor(() => expect(rowLabels()).toEqual(['Thank the customer', 'Tell the agent']));
+    expect(client.requestsTo('PUT', '/v1/rules/order')[1]?.body).toEqual({ ruleIds: ['r1', 'r2'] });
+  });
+
+  it('reorders by dragging a row onto another', async () => {
+    const { client } = setup({ rules: twoRules() });
+    await screen.findByText('Tell the agent');
+    fireEvent.dragStart(screen.getByTestId('rule-row-r2'));
+    fireEvent.dragOver(screen.getByTestId('rule-row-r1'));
+    fireEvent.drop(screen.getByTestId('rule-row-r1'));
+    await waitFor(() => expect(rowLabels()).toEqual(['Tell the agent', 'Thank the customer']));
+    expect(client.requestsTo('PUT', '/v1/rules/order')[0]?.body).toEqual({ ruleIds: ['r2', 'r1'] });
+  });
+
+  it('puts the order back when saving it fails', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    client.route('PUT', '/v1/rules/order', { status: 500, body: { error: { code: 'internal', message: 'Order not saved' } } });
+    await user.click(await screen.findByRole('button', { name: 'Move Tell the agent up' }));
+    expect(await screen.findByText('Could not change the order')).toBeInTheDocument();
+    expect(rowLabels()).toEqual(['Thank the customer', 'Tell the agent']);
+  });
+
+  it('duplicates a rule', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    await user.click(await screen.findByRole('button', { name: 'Duplicate Thank the customer' }));
+    expect(await screen.findByText('Thank the customer (copy)')).toBeInTheDocument();
+    expect(client.requestsTo('POST', '/v1/rules/r1/duplicate')).toHaveLength(1);
+    expect(rowLabels()).toEqual(['Thank the customer', 'Tell the agent', 'Thank the customer (copy)']);
+  });
+
+  it('deletes a rule after confirming in a modal, and keeps it when cancelled', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    await user.click(await screen.findByRole('button', { name: 'Delete Tell the agent' }));
+    let dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('The rule "Tell the agent" will stop sending SMS.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(client.requestsTo('DELETE', '/v1/rules/r2')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Delete Tell the agent' }));
+    dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete rule' }));
+    await waitFor(() => expect(screen.queryByText('Tell the agent')).not.toBeInTheDocument());
+    expect(client.requestsTo('DELETE', '/v1/rules/r2')).toHaveLength(1);
+    expect(rowLabels()).toEqual(['Thank the customer']);
+  });
+
+  it('shows why an action failed', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    client.route('POST', /duplicate$/, { status: 500, body: { error: { code: 'internal', message: 'Copy failed' } } });
+    await user.click(await screen.findByRole('button', { name: 'Duplicate Thank the customer' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not duplicate the rule');
+    expect(alert).toHaveTextContent('Copy failed');
+  });
+});
+
+describe('NavBar: rule editor', () => {
+  it('creates a rule with every kind of field', async () => {
+    const { client, user } = setup();
+    const form = await openNewRule(user);
+    await user.type(within(form).getByLabelText('Label'), 'After-chat follow-up');
+    await waitFor(() => expect(within(form).getAllByRole('option', { name: '+14155550199' })).toHaveLength(1));
+    await user.selectOptions(within(form).getByLabelText('Sender number'), '+14155550199');
+    await user.click(within(form).getByRole('checkbox', { name: /The assigned agent/ }));
+    await user.click(within(form).getByRole('button', { name: 'Add a number' }));
+    await user.type(within(form).getByLabelText('Other number 1'), '+1 415 555 0142');
+    await user.type(within(form).getByLabelText('Custom text'), 'Thanks for chatting with us!');
+    await user.click(within(form).getByRole('checkbox', { name: /Include a summary/ }));
+    await user.click(within(form).getByRole('button', { name: 'Add a field' }));
+    await waitFor(() => expect(within(form).getAllByRole('option', { name: 'Order number' }).length).toBeGreaterThan(0));
+    await user.selectOptions(within(form).getByLabelText('Data field 1'), '360002');
+    await user.type(within(form).getByLabelText('Label for data field 1'), 'Order');
+    await user.click(await within(form).findByRole('checkbox', { name: 'Billing' }));
+    await user.click(within(form).getByRole('button', { name: 'Add a condition' }));
+    await user.selectOptions(within(form).getByLabelText('Field of condition 1'), '360001');
+    await user.selectOptions(within(form).getByLabelText('Operator of condition 1'), 'one_of');
+    await user.click(within(form).getByRole('checkbox', { name: 'Laptop' }));
+    await user.click(within(form).getByRole('checkbox', { name: 'A chat or messaging conversation ends' }));
+    await user.click(within(form).getByRole('checkbox', { name: /Stop after this rule/ }));
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+
+    expect(await screen.findByText('After-chat follow-up')).toBeInTheDocument();
+    expect(client.requestsTo('POST', '/v1/rules')[0]?.body).toEqual({
+      label: 'After-chat follow-up',
+      enabled: true,
+      senderNumber: '+14155550199',
+      recipients: { assignedAgent: true, customer: true, otherNumbers: ['+1 415 555 0142'] },
+      content: {
+        customText: 'Thanks for chatting with us!',
+        includeSummary: true,
+        dataFields: [{ field: '360002', label: 'Order' }],
+      },
+      conditions: {
+        groupIds: ['12'],
+        fieldConditions: [{ field: '360001', operator: 'one_of', values: ['product_laptop'] }],
+        events: ['ticket_solved', 'conversation_ended'],
+      },
+      stopProcessing: true,
+    });
+  });
+
+  it('edits a rule with PUT and keeps its fields', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    await user.click(await screen.findByRole('button', { name: 'Edit Thank the customer' }));
+    const form = await screen.findByRole('form', { name: 'Edit rule: Thank the customer' });
+    expect(within(form).getByLabelText('Custom text')).toHaveValue('Thanks for contacting us!');
+    const label = within(form).getByLabelText('Label');
+    await user.clear(label);
+    await user.type(label, 'Thanks!');
+    await user.click(within(form).getByRole('button', { name: 'Save rule' }));
+    expect(await screen.findByText('Thanks!')).toBeInTheDocument();
+    expect(client.requestsTo('PUT', '/v1/rules/r1')[0]?.body).toMatchObject({
+      label: 'Thanks!',
+      senderNumber: '+14155550100',
+      content: { customText: 'Thanks for contacting us!' },
+    });
+  });
+
+  it('shows each 422 field error on its input and keeps what was typed', async () => {
+    const { client, user } = setup();
+    client.route('POST', '/v1/rules', {
+      status: 422,
+      body: {
+        error: {
+          code: 'validation_failed',
+          message: 'The rule has problems',
+          fields: [
+            { field: 'label', reason: 'A rule with this label exists' },
+            { field: 'recipients.otherNumbers.1', reason: 'This number opted out' },
+            { field: 'content.customText', reason: 'Contains a blocked word' },
+            { field: 'conditions.groupIds.0', reason: 'Unknown group' },
+            { field: 'somethingNew', reason: 'A field the app does not know' },
+          ],
+        },
+      },
+    });
+    const form = await openNewRule(user);
+    await user.type(within(form).getByLabelText('Label'), 'Duplicate name');
+    await waitFor(() => expect(within(form).getAllByRole('option', { name: '+14155550100' })).toHaveLength(1));
+    await user.selectOptions(within(form).getByLabelText('Sender number'), '+14155550100');
+    await user.click(within(form).getByRole('button', { name: 'Add a number' }));
+    await user.type(within(form).getByLabelText('Other number 1'), '+14155550111');
+    await user.click(within(form).getByRole('button', { name: 'Add a number' }));
+    await user.type(within(form).getByLabelText('Other number 2'), '+14155550122');
+    await user.type(within(form).getByLabelText('Custom text'), 'Hello');
+    await user.click(await within(form).findByRole('checkbox', { name: 'Support' }));
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+
+    expect(await within(form).findByLabelText('Label')).toHaveAccessibleDescription(
+      expect.stringContaining('A rule with this label exists'),
+    );
+    expect(within(form).getByLabelText('Other number 2')).toHaveAccessibleDescription('This number opted out');
+    expect(within(form).getByLabelText('Other number 1')).not.toHaveAccessibleDescription('This number opted out');
+    expect(within(form).getByLabelText('Custom text')).toHaveAccessibleDescription(expect.stringContaining('Contains a blocked word'));
+    expect(within(form).getByRole('group', { name: 'Groups' })).toHaveTextContent('Unknown group');
+    expect(within(form).getByText('Please fix these problems').closest('[role="alert"]')).toHaveTextContent(
+      'somethingNew: A field the app does not know',
+    );
+    expect(screen.getByText('The rule was not saved')).toBeInTheDocument();
+
+    // Nothing typed was lost.
+    expect(within(form).getByLabelText('Label')).toHaveValue('Duplicate name');
+    expect(within(form).getByLabelText('Other number 2')).toHaveValue('+14155550122');
+    expect(within(form).getByLabelText('Custom text')).toHaveValue('Hello');
+  });
+
+  it('validates with the shared schema before sending anything', async () => {
+    const { client, user } = setup();
+    const form = await openNewRule(user);
+    await user.click(within(form).getByRole('checkbox', { name: /The customer/ }));
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+    expect(within(form).getByLabelText('Label')).toHaveAccessibleDescription(expect.stringContaining('Label is required'));
+    expect(within(form).getByText('Pick at least one recipient')).toBeInTheDocument();
+    expect(within(form).getByText('Add custom text, the summary or data fields')).toBeInTheDocument();
+    expect(client.requestsTo('POST', '/v1/rules')).toHaveLength(0);
+
+    await user.type(within(form).getByLabelText('Label'), 'x');
+    expect(within(form).getByLabelText('Label')).not.toHaveAccessibleDescription(expect.stringContaining('Label is required'));
+  });
+
+  it('checks other numbers as you type, with the default country', async () => {
+    const { user } = setup();
+    const form = await openNewRule(user);
+    await user.click(within(form).getByRole('button', { name: 'Add a number' }));
+    const input = within(form).getByLabelText('Other number 1');
+    await user.type(input, '415-555-01');
+    expect(input).toHaveAccessibleDescription(/.+/);
+    await user.type(input, '42');
+    expect(input).not.toHaveAccessibleDescription(/.+/);
+    await user.clear(input);
+    await user.type(input, 'call me');
+    expect(input).toHaveAccessibleDescription('Not a phone number');
+  });
+
+  it('counts characters, encoding, segments and cost as you type', async () => {
+    const { user } = setup();
+    const form = await openNewRule(user);
+    const counter = within(form).getByTestId('message-counter');
+    expect(counter).toHaveTextContent('0 / 500 characters · GSM-7 · 0 segments');
+    await user.type(within(form).getByLabelText('Custom text'), 'Hello');
+    expect(counter).toHaveTextContent('5 / 500 characters · GSM-7 · 1 segment · 155 left in this segment · about $0.0040 per recipient');
+
+    await user.type(within(form).getByLabelText('Custom text'), ' 😀');
+    expect(counter).toHaveTextContent('UCS-2 · 1 segment');
+    expect(counter).toHaveTextContent('switch the whole message to UCS-2');
+  });
+
+  it('warns past the part limit and rejects more than 500 characters', async () => {
+    const { client, user } = setup({
+      settings: settingsResponse({ settings: { ...settingsResponse().settings, maxParts: 2 } }),
+    });
+    const form = await openNewRule(user);
+    const text = within(form).getByLabelText('Custom text');
+    await user.click(text);
+    await user.paste('a'.repeat(501));
+    const counter = within(form).getByTestId('message-counter');
+    expect(counter).toHaveTextContent('501 / 500 characters · GSM-7 · 4 segments');
+    expect(within(counter).getByRole('alert')).toHaveTextContent('Longer than the 2-part limit set in Setup');
+    await user.type(within(form).getByLabelText('Label'), 'Long');
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+    expect(text).toHaveAccessibleDescription(expect.stringContaining('Custom text is limited to 500 characters'));
+    expect(client.requestsTo('POST', '/v1/rules')).toHaveLength(0);
+  });
+
+  it('disables the summary, with the reason, while summaries are off', async () => {
+    const { user } = setup({
+      settings: settingsResponse({ settings: { ...settingsResponse().settings, summariesEnabled: false } }),
+    });
+    const form = await openNewRule(user);
+    const summary = within(form).getByRole('checkbox', { name: /Include a summary/ });
+    expect(summary).toBeDisabled();
+    expect(within(form).getByText(/Summaries are switched off for this account/)).toBeInTheDocument();
+  });
+
+  it('previews the message for a ticket', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    client.route('POST', '/v1/preview', {
+      status: 200,
+      body: {
+        matched: true,
+        reason: null,
+        text: 'Thanks for contacting us!\nOrder: 1234',
+        segments: { encoding: 'GSM-7', segments: 1, characters: 37 },
+        recipients: [
+          { kind: 'customer', masked: '+1 *** *** 0123', skipReason: null },
+          { kind: 'assigned_agent', masked: null, skipReason: 'no_valid_number' },
+        ],
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Edit Thank the customer' }));
+    await user.type(await screen.findByLabelText('Ticket id'), '4321');
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(await screen.findByTestId('preview-text')).toHaveTextContent('Thanks for contacting us! Order: 1234');
+    expect(screen.getByText('This rule would fire for this ticket. The message:')).toBeInTheDocument();
+    expect(screen.getByText(/skipped: No valid phone number/)).toBeInTheDocument();
+    const body = client.requestsTo('POST', '/v1/preview')[0]?.body as { ticketId: string; rule: RuleInput };
+    expect(body.ticketId).toBe('4321');
+    expect(body.rule.label).toBe('Thank the customer');
+  });
+
+  it('sends a test SMS to a number', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    client.route('POST', '/v1/test-send', { status: 200, body: send({ status: 'queued', recipientMasked: '+1 *** *** 0142' }) });
+    await user.click(await screen.findByRole('button', { name: 'Edit Thank the customer' }));
+    await user.type(await screen.findByLabelText('Send a test to'), '+14155550142');
+    await user.click(screen.getByRole('button', { name: 'Send test SMS' }));
+    expect(await screen.findByText('Test SMS to +1 *** *** 0142:')).toBeInTheDocument();
+    expect(screen.getByText('Queued')).toBeInTheDocument();
+    expect(client.requestsTo('POST', '/v1/test-send')[0]?.body).toMatchObject({ to: '+14155550142' });
+  });
+
+  it('puts preview errors on the rule fields', async () => {
+    const { client, user } = setup({ rules: twoRules() });
+    client.route('POST', '/v1/preview', {
+      status: 422,
+      body: {
+        error: {
+          code: 'validation_failed',
+          message: 'Invalid',
+          fields: [{ field: 'rule.senderNumber', reason: 'Not in the messaging profile' }],
+        },
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Edit Thank the customer' }));
+    await user.type(await screen.findByLabelText('Ticket id'), '1');
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(await screen.findByText('The preview failed')).toBeInTheDocument();
+    expect(screen.getByLabelText('Sender number')).toHaveAccessibleDescription(expect.stringContaining('Not in the messaging profile'));
+  });
+});
+
+describe('NavBar: setup', () => {
+  it('connects Telnyx without ever showing the secrets again', async () => {
+    const { client, user } = setup();
+    client.route('PUT', '/v1/settings/telnyx', {
+      status: 200,
+      body: settingsResponse({
+        connection: {
+          ...settingsResponse().connection,
+          telnyx: { apiKeySet: true, apiKeyHint: 'wxyz', messagingProfileId: 'mp_999', publicKeySet: true },
+        },
+      }),
+    });
+    await user.click(await screen.findByRole('tab', { name: 'Setup' }));
+    expect(await screen.findByTestId('telnyx-status')).toHaveTextContent('Connected with the API key …abcd');
+    const apiKey = screen.getByLabelText('API key');
+    expect(apiKey).toHaveAttribute('type', 'password');
+    await user.type(apiKey, 'KEY0123456789wxyz');
+    await user.type(screen.getByLabelText('Messaging profile id'), 'mp_999');
+    await user.click(screen.getByRole('button', { name: 'Save credentials' }));
+
+    expect(await screen.findByText('The credentials were saved.')).toBeInTheDocument();
+    expect(screen.getByTestId('telnyx-status')).toHaveTextContent('Connected with the API key …wxyz');
+    expect(screen.getByTestId('telnyx-status')).toHaveTextContent('Messaging profile: mp_999');
+    expect(apiKey).toHaveValue('');
+    expect(client.requestsTo('PUT', '/v1/settings/telnyx')[0]?.body).toEqual({
+      apiKey: 'KEY0123456789wxyz',
+      messagingProfileId: 'mp_999',
+    });
+  });
+
+  it('shows credential errors on their fields', async () => {
+    const { client, user } = setup();
+    client.route('PUT', '/v1/settings/telnyx', {
+      status: 422,
+      body: { error: { code: 'validation_failed', message: 'Invalid', fields: [{ field: 'apiKey', reason: 'Telnyx refused this key' }] } },
+    });
+    await user.click(await screen.findByRole('tab', { name: 'Setup' }));
+    await user.type(await screen.findByLabelText('API key'), 'KEY0123456789');
+    await user.click(screen.getByRole('button', { name: 'Save credentials' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('API key')).toHaveAccessibleDescription(expect.stringContaining('Telnyx refused this key')),
+    );
+    expect(screen.getByLabelText('API key')).toHaveValue('KEY0123456789');
+  });
+
+  it('creates the Zendesk webhook and triggers', async () => {
+    const { client, user } = setup();
+    client.route('POST', '/v1/setup/zendesk', { status: 200, body: { webhookId: 'wh_1', triggerIds: ['t1', 't2'] } });
+    await user.click(await screen.findByRole('tab', { name: 'Setup' }));
+    await user.click(await screen.findByRole('button', { name: 'Create Zendesk webhook and triggers' }));
+    expect(await screen.findByText('Created the webhook wh_1 and 2 triggers.')).toBeInTheDocument();
+    expect(screen.getByTestId('telnyx-webhook-url')).toHaveTextContent('https://worker.test/webhooks/telnyx/inst_1');
+  });
+
+  it('saves only the changed settings, and shows setting errors on their fields', async () => {
+    const { client, user } = setup();
+    let answer = { status: 200, body: settingsResponse({ settings: { ...settingsResponse().settings, maxParts: 6 } }) } as {
+      status: number;
+      body: unknown;
+    };
+    client.route('PATCH', '/v1/settings', () => answer);
+    await user.click(await screen.findByRole('tab', { name: 'Setup' }));
+    const maxParts = await screen.findByLabelText('Maximum SMS parts per message');
+    await user.clear(maxParts);
+    await user.type(maxParts, '6');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('The settings were saved.')).toBeInTheDocument();
+    expect(client.requestsTo('PATCH', '/v1/settings')[0]?.body).toEqual({ maxParts: 6 });
+
+    answer = {
+      status: 422,
+      body: {
+        error: {
+          code: 'validation_failed',
+          message: 'Invalid',
+          fields: [{ field: 'quietHours.timeZone', reason: 'Unknown IANA time zone' }],
+        },
+      },
+    };
+    await user.click(screen.getByRole('checkbox', { name: /Hold messages during quiet hours/ }));
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Time zone')).toHaveAccessibleDescription(expect.stringContaining('Unknown IANA time zone')),
+    );
+    expect(screen.getByText('The settings were not saved')).toBeInTheDocument();
+  });
+
+  it('checks settings with the shared schema before sending them', async () => {
+    const { client, user } = setup();
+    await user.click(await screen.findByRole('tab', { name: 'Setup' }));
+    const maxParts = await screen.findByLabelText('Maximum SMS parts per message');
+    await user.clear(maxParts);
+    await user.type(maxParts, '12');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(maxParts).toHaveAccessibleDescription(/.+/));
+    expect(client.requestsTo('PATCH', '/v1/settings')).toHaveLength(0);
+  });
+});
+
+describe('NavBar: audit', () => {
+  it('lists who changed what', async () => {
+    const { client, user } = setup();
+    client.route('GET', '/v1/audit', {
+      status: 200,
+      body: {
+        entries: [
+          {
+            id: 1,
+            at: NOW,
+            actorUserId: '1001',
+            actorRole: 'admin',
+            action: 'rule.updated',
+            subjectId: 'r1',
+            changes: { enabled: { from: true, to: false } },
+          },
+        ],
+      },
+    });
+    await user.click(await screen.findByRole('tab', { name: 'Audit' }));
+    expect(await screen.findByText('rule.updated')).toBeInTheDocument();
+    expect(screen.getByText('User 1001 (admin)')).toBeInTheDocument();
+    expect(screen.getByText('enabled: true → false')).toBeInTheDocument();
+  });
+
+  it('shows an empty audit trail', async () => {
+    const { client, user } = setup();
+    client.route('GET', '/v1/audit', { status: 200, body: { entries: [] } });
+    await user.click(await screen.findByRole('tab', { name: 'Audit' }));
+    expect(await screen.findByText('Nothing has changed yet.')).toBeInTheDocument();
+  });
+
+  it('rejects an answer that does not match the contract', async () => {
+    const { client, user } = setup();
+    client.route('GET', '/v1/audit', { status: 200, body: { entries: [{ id: 'not-a-number' }] } });
+    await user.click(await screen.findByRole('tab', { name: 'Audit' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('answered in an unexpected format');
+    await act(async () => {});
+  });
+});

@@ -1,0 +1,272 @@
+// RulesTab: the ordered rule list (move up/down or drag to reorder, enable toggle, duplicate,
+// delete with confirmation) and the rule editor. Creating and saving rules is disabled, with the
+// reason, until the requirements are met.
+import { useCallback, useState } from 'react';
+import { Button } from '@zendeskgarden/react-buttons';
+import { Field, Toggle } from '@zendeskgarden/react-forms';
+import { Modal } from '@zendeskgarden/react-modals';
+import { Alert } from '@zendeskgarden/react-notifications';
+import { Table } from '@zendeskgarden/react-tables';
+import { Paragraph, SM } from '@zendeskgarden/react-typography';
+import type { Rule } from '../../../shared/schemas/rule.ts';
+import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
+import { t } from '../i18n/t.ts';
+import { useAsync } from '../lib/use-async.ts';
+import { ErrorAlert, Loading } from '../ui/common.tsx';
+import { useAdmin } from './admin-context.tsx';
+import { RequirementsChecklist, requirementsReason } from './RequirementsChecklist.tsx';
+import { RuleEditor } from './RuleEditor.tsx';
+
+function byPosition(rules: Rule[]): Rule[] {
+  return [...rules].sort((a, b) => a.position - b.position);
+}
+
+function recipientsSummary(rule: Rule): string {
+  const parts: string[] = [];
+  if (rule.recipients.customer) parts.push(t('rules.recipient_customer'));
+  if (rule.recipients.assignedAgent) parts.push(t('rules.recipient_agent'));
+  if (rule.recipients.otherNumbers.length > 0) {
+    parts.push(t('rules.recipient_others', { count: rule.recipients.otherNumbers.length }));
+  }
+  return parts.join(', ');
+}
+
+function moveItem<T>(list: T[], from: number, to: number): T[] {
+  const next = [...list];
+  const [item] = next.splice(from, 1);
+  if (item !== undefined) next.splice(to, 0, item);
+  return next;
+}
+
+export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
+  const { api, settings } = useAdmin();
+  const { requirements } = settings;
+  const blockedReason = requirementsReason(requirements);
+  const { state, reload, setData } = useAsync(async () => byPosition(await api.listRules()), [api]);
+  const [editing, setEditing] = useState<{ rule: Rule | null } | null>(null);
+  const [actionError, setActionError] = useState<{ title: string; error: WorkerApiError } | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [toDelete, setToDelete] = useState<Rule | null>(null);
+  const [dragId, setDragId] = useState<string | null>(null);
+
+  const act = useCallback(async (id: string, title: string, action: () => Promise<void>) => {
+    setBusyId(id);
+    setActionError(null);
+    try {
+      await action();
+    } catch (reason) {
+      setActionError({ title, error: toWorkerApiError(reason) });
+    } finally {
+      setBusyId(null);
+    }
+  }, []);
+
+  const replace = (rule: Rule) =>
+    setData((rules) =>
+      byPosition(rules.some((r) => r.id === rule.id) ? rules.map((r) => (r.id === rule.id ? rule : r)) : [...rules, rule]),
+    );
+
+  const reorder = (rules: Rule[], from: number, to: number) => {
+    if (to < 0 || to >= rules.length || from === to) return;
+    const moved = rules[from];
+    if (!moved) return;
+    const next = moveItem(rules, from, to);
+    setData(() => next); // optimistic; the worker's answer has the new positions
+    void act(moved.id, t('rules.reorder_failed'), async () => {
+      try {
+        const saved = await api.reorderRules(next.map((r) => r.id));
+        setData(() => byPosition(saved));
+      } catch (error) {
+        setData(() => rules);
+        throw error;
+      }
+    });
+  };
+
+  if (editing) {
+    return (
+      <RuleEditor
+        rule={editing.rule}
+        onSaved={(rule) => {
+          replace(rule);
+          setEditing(null);
+        }}
+        onCancel={() => setEditing(null)}
+      />
+    );
+  }
+
+  if (state.status === 'error' && !state.data) {
+    return <ErrorAlert title={t('rules.load_failed')} error={state.error} onRetry={reload} />;
+  }
+  if (!state.data) return <Loading />;
+  const rules = state.data;
+
+  return (
+    <section aria-label={t('rules.title')} style={{ paddingTop: 16 }}>
+      {!requirements.ready && (
+        <>
+          <RequirementsChecklist requirements={requirements} />
+          <Button size="small" isBasic onClick={onOpenSetup} style={{ marginBottom: 16 }}>
+            {t('rules.open_setup')}
+          </Button>
+        </>
+      )}
+      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 16 }}>
+        <Button
+          isPrimary
+          disabled={blockedReason !== null}
+          aria-describedby={blockedReason ? 'new-rule-blocked' : undefined}
+          onClick={() => setEditing({ rule: null })}
+        >
+          {t('rules.new')}
+        </Button>
+        {blockedReason && (
+          <SM id="new-rule-blocked" role="note">
+            {blockedReason}
+          </SM>
+        )}
+      </div>
+      {actionError && (
+        <div style={{ marginBottom: 16 }}>
+          <ErrorAlert title={actionError.title} error={actionError.error} />
+        </div>
+      )}
+      {rules.length === 0 ? (
+        <Alert type="info">
+          <Alert.Title>{t('rules.empty_title')}</Alert.Title>
+          <Alert.Paragraph>{t('rules.empty_body')}</Alert.Paragraph>
+        </Alert>
+      ) : (
+        <>
+          <Paragraph style={{ marginBottom: 8 }}>{t('rules.order_hint')}</Paragraph>
+          <Table aria-label={t('rules.table_label')}>
+            <Table.Head>
+              <Table.HeaderRow>
+                <Table.HeaderCell width="48px">#</Table.HeaderCell>
+                <Table.HeaderCell>{t('rules.col_rule')}</Table.HeaderCell>
+                <Table.HeaderCell>{t('rules.col_sender')}</Table.HeaderCell>
+                <Table.HeaderCell width="110px">{t('rules.col_enabled')}</Table.HeaderCell>
+                <Table.HeaderCell>{t('rules.col_actions')}</Table.HeaderCell>
+              </Table.HeaderRow>
+            </Table.Head>
+            <Table.Body>
+              {rules.map((rule, index) => (
+                <Table.Row
+                  key={rule.id}
+                  data-testid={`rule-row-${rule.id}`}
+                  draggable
+                  onDragStart={() => setDragId(rule.id)}
+                  onDragOver={(e) => e.preventDefault()}
+                  onDrop={(e) => {
+                    e.preventDefault();
+                    const from = rules.findIndex((r) => r.id === dragId);
+                    setDragId(null);
+                    if (from >= 0) reorder(rules, from, index);
+                  }}
+                  style={{ cursor: 'grab' }}
+                >
+                  <Table.Cell>{index + 1}</Table.Cell>
+                  <Table.Cell>
+                    <div style={{ fontWeight: 600 }}>{rule.label}</div>
+                    <SM>
+                      {recipientsSummary(rule)}
+                      {rule.stopProcessing ? ` · ${t('rules.stops')}` : ''}
+                    </SM>
+                  </Table.Cell>
+                  <Table.Cell>{rule.senderNumber}</Table.Cell>
+                  <Table.Cell>
+                    <Field>
+                      <Toggle
+                        checked={rule.enabled}
+                        disabled={busyId === rule.id}
+                        onChange={(e) => {
+                          const enabled = e.target.checked;
+                          void act(rule.id, t('rules.toggle_failed'), async () => replace(await api.patchRule(rule.id, { enabled })));
+                        }}
+                      >
+                        <Field.Label hidden>{t('rules.enabled_label', { label: rule.label })}</Field.Label>
+                      </Toggle>
+                    </Field>
+                  </Table.Cell>
+                  <Table.Cell>
+                    <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4 }}>
+                      <Button
+                        size="small"
+                        disabled={index === 0 || busyId !== null}
+                        aria-label={t('rules.move_up', { label: rule.label })}
+                        onClick={() => reorder(rules, index, index - 1)}
+                      >
+                        ↑
+                      </Button>
+                      <Button
+                        size="small"
+                        disabled={index === rules.length - 1 || busyId !== null}
+                        aria-label={t('rules.move_down', { label: rule.label })}
+                        onClick={() => reorder(rules, index, index + 1)}
+                      >
+                        ↓
+                      </Button>
+                      <Button size="small" aria-label={t('rules.edit', { label: rule.label })} onClick={() => setEditing({ rule })}>
+                        {t('common.edit')}
+                      </Button>
+                      <Button
+                        size="small"
+                        disabled={busyId === rule.id || blockedReason !== null}
+                        aria-label={t('rules.duplicate', { label: rule.label })}
+                        onClick={() =>
+                          void act(rule.id, t('rules.duplicate_failed'), async () => replace(await api.duplicateRule(rule.id)))
+                        }
+                      >
+                        {t('common.duplicate')}
+                      </Button>
+                      <Button
+                        size="small"
+                        isDanger
+                        disabled={busyId === rule.id}
+                        aria-label={t('rules.delete', { label: rule.label })}
+                        onClick={() => setToDelete(rule)}
+                      >
+                        {t('common.delete')}
+                      </Button>
+                    </div>
+                  </Table.Cell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+        </>
+      )}
+      {toDelete && (
+        <Modal onClose={() => setToDelete(null)} aria-label={t('rules.delete_title')}>
+          <Modal.Header isDanger>{t('rules.delete_title')}</Modal.Header>
+          <Modal.Body>{t('rules.delete_body', { label: toDelete.label })}</Modal.Body>
+          <Modal.Footer>
+            <Modal.FooterItem>
+              <Button isBasic onClick={() => setToDelete(null)}>
+                {t('common.cancel')}
+              </Button>
+            </Modal.FooterItem>
+            <Modal.FooterItem>
+              <Button
+                isPrimary
+                isDanger
+                onClick={() => {
+                  const rule = toDelete;
+                  setToDelete(null);
+                  void act(rule.id, t('rules.delete_failed'), async () => {
+                    await api.deleteRule(rule.id);
+                    setData((list) => list.filter((r) => r.id !== rule.id));
+                  });
+                }}
+              >
+                {t('rules.delete_confirm')}
+              </Button>
+            </Modal.FooterItem>
+          </Modal.Footer>
+          <Modal.Close aria-label={t('common.close')} />
+        </Modal>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,192 @@
+// The rule editor's form state and its conversions. Pure: RuleDraft <-> Rule / RuleInput, and
+// the placement of field errors (client-side zod issues or a worker 422) onto the form's slots.
+import type { FieldOperator, EndEvent, Rule, RuleInput, FieldCondition } from '../../../shared/schemas/rule.ts';
+import type { FieldErrors } from '../lib/field-errors.ts';
+
+export interface ListItem {
+  /** Stable React key; never sent. */
+  key: number;
+}
+export interface OtherNumberDraft extends ListItem {
+  value: string;
+}
+export interface DataFieldDraft extends ListItem {
+  field: string;
+  label: string;
+}
+export interface ConditionDraft extends ListItem {
+  field: string;
+  operator: FieldOperator;
+  value: string;
+  /** `one_of` values, comma-separated as typed (or as picked from the field's options). */
+  valuesText: string;
+}
+
+export interface RuleDraft {
+  label: string;
+  enabled: boolean;
+  senderNumber: string;
+  stopProcessing: boolean;
+  assignedAgent: boolean;
+  customer: boolean;
+  otherNumbers: OtherNumberDraft[];
+  customText: string;
+  includeSummary: boolean;
+  dataFields: DataFieldDraft[];
+  groupIds: string[];
+  fieldConditions: ConditionDraft[];
+  events: EndEvent[];
+}
+
+let nextKey = 1;
+export function newKey(): number {
+  return nextKey++;
+}
+
+export function emptyDraft(): RuleDraft {
+  return {
+    label: '',
+    enabled: true,
+    senderNumber: '',
+    stopProcessing: false,
+    assignedAgent: false,
+    customer: true,
+    otherNumbers: [],
+    customText: '',
+    includeSummary: false,
+    dataFields: [],
+    groupIds: [],
+    fieldConditions: [],
+    events: ['ticket_solved'],
+  };
+}
+
+export function splitValues(text: string): string[] {
+  return text
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+function conditionToDraft(c: FieldCondition): ConditionDraft {
+  return {
+    key: newKey(),
+    field: c.field,
+    operator: c.operator,
+    value: 'value' in c ? c.value : '',
+    valuesText: 'values' in c ? c.values.join(', ') : '',
+  };
+}
+
+export function draftFromRule(rule: Rule): RuleDraft {
+  return {
+    label: rule.label,
+    enabled: rule.enabled,
+    senderNumber: rule.senderNumber,
+    stopProcessing: rule.stopProcessing,
+    assignedAgent: rule.recipients.assignedAgent,
+    customer: rule.recipients.customer,
+    otherNumbers: rule.recipients.otherNumbers.map((value) => ({ key: newKey(), value })),
+    customText: rule.content.customText,
+    includeSummary: rule.content.includeSummary,
+    dataFields: rule.content.dataFields.map((f) => ({ key: newKey(), field: f.field, label: f.label ?? '' })),
+    groupIds: [...rule.conditions.groupIds],
+    fieldConditions: rule.conditions.fieldConditions.map(conditionToDraft),
+    events: [...rule.conditions.events],
+  };
+}
+
+function conditionToInput(c: ConditionDraft): FieldCondition {
+  switch (c.operator) {
+    case 'equals':
+    case 'not_equals':
+    case 'contains':
+      return { field: c.field, operator: c.operator, value: c.value };
+    case 'is_set':
+    case 'is_empty':
+      return { field: c.field, operator: c.operator };
+    case 'one_of':
+      return { field: c.field, operator: c.operator, values: splitValues(c.valuesText) };
+  }
+}
+
+/** The request body. List items keep their positions, so error paths index the draft's lists. */
+export function draftToInput(d: RuleDraft): RuleInput {
+  return {
+    label: d.label,
+    enabled: d.enabled,
+    senderNumber: d.senderNumber,
+    recipients: {
+      assignedAgent: d.assignedAgent,
+      customer: d.customer,
+      otherNumbers: d.otherNumbers.map((n) => n.value),
+    },
+    content: {
+      customText: d.customText,
+      includeSummary: d.includeSummary,
+      dataFields: d.dataFields.map((f) => (f.label.trim() === '' ? { field: f.field } : { field: f.field, label: f.label })),
+    },
+    conditions: {
+      groupIds: d.groupIds,
+      fieldConditions: d.fieldConditions.map(conditionToInput),
+      events: d.events,
+    },
+    stopProcessing: d.stopProcessing,
+  };
+}
+
+/**
+ * Where an error is shown. Slots are the keys the editor renders messages for; nested paths
+ * collapse onto their slot (e.g. `conditions.groupIds.3` onto the groups picker).
+ */
+const SLOT_PATTERNS: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+  [/^label$/, () => 'label'],
+  [/^senderNumber$/, () => 'senderNumber'],
+  [/^enabled$/, () => 'enabled'],
+  [/^stopProcessing$/, () => 'stopProcessing'],
+  [/^recipients(\.assignedAgent|\.customer)?$/, () => 'recipients'],
+  [/^recipients\.otherNumbers$/, () => 'recipients.otherNumbers'],
+  [/^recipients\.otherNumbers\.(\d+)$/, (m) => `recipients.otherNumbers.${m[1]}`],
+  [/^content$/, () => 'content'],
+  [/^content\.customText$/, () => 'content.customText'],
+  [/^content\.includeSummary$/, () => 'content.includeSummary'],
+  [/^content\.dataFields$/, () => 'content.dataFields'],
+  [/^content\.dataFields\.(\d+)(\.field|\.label)?$/, (m) => `content.dataFields.${m[1]}`],
+  [/^conditions\.groupIds(\.\d+)?$/, () => 'conditions.groupIds'],
+  [/^conditions\.fieldConditions$/, () => 'conditions.fieldConditions'],
+  [/^conditions\.fieldConditions\.(\d+)\.field$/, (m) => `conditions.fieldConditions.${m[1]}.field`],
+  [/^conditions\.fieldConditions\.(\d+)\.operator$/, (m) => `conditions.fieldConditions.${m[1]}.operator`],
+  [/^conditions\.fieldConditions\.(\d+)(\.value|\.values(\.\d+)?)?$/, (m) => `conditions.fieldConditions.${m[1]}.value`],
+  [/^conditions(\.events(\.\d+)?)?$/, () => 'conditions.events'],
+];
+
+function listLength(d: RuleDraft, slot: string): number | null {
+  if (slot.startsWith('recipients.otherNumbers.')) return d.otherNumbers.length;
+  if (slot.startsWith('content.dataFields.')) return d.dataFields.length;
+  if (slot.startsWith('conditions.fieldConditions.')) return d.fieldConditions.length;
+  return null;
+}
+
+export function placeRuleErrors(errors: FieldErrors, draft: RuleDraft) {
+  const slots: FieldErrors = {};
+  const unplaced: Array<[string, string]> = [];
+  for (const [key, message] of Object.entries(errors)) {
+    let slot: string | null = null;
+    for (const [pattern, toSlot] of SLOT_PATTERNS) {
+      const m = key.match(pattern);
+      if (m) {
+        slot = toSlot(m);
+        break;
+      }
+    }
+    const index = slot?.match(/\.(\d+)(\.|$)/)?.[1];
+    const length = slot ? listLength(draft, slot) : null;
+    if (slot && index !== undefined && length !== null && Number(index) >= length) slot = null;
+    if (!slot) unplaced.push([key, message]);
+    else {
+      const existing = slots[slot];
+      slots[slot] = existing === undefined || existing === message ? message : `${existing} ${message}`;
+    }
+  }
+  return { slots, unplaced };
+}

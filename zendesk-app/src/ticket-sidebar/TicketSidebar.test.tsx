@@ -1,0 +1,279 @@
+// The ticket sidebar as an agent sees it: statuses, skip reasons, retry, refresh, empty and error
+// states, with the stand-in ZAF client answering the worker's routes.
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeZafClient, FAKE_WORKER_URL } from '../test/fake-zaf-client.ts';
+import { send, ticketSends } from '../test/fixtures.ts';
+import { AppThemeProvider } from '../ui/common.tsx';
+import { ClientProvider } from '../zaf/client-provider.tsx';
+import { TicketSidebar, type TicketSidebarProps } from './TicketSidebar.tsx';
+
+const SENDS_PATH = '/v1/tickets/42/sends';
+
+function setup(props: TicketSidebarProps = {}, data: Record<string, unknown> = { 'ticket.id': 42 }) {
+  const client = createFakeZafClient({ data, context: { location: 'ticket_sidebar' } });
+  const view = render(
+    <ClientProvider client={client}>
+      <AppThemeProvider>
+        <TicketSidebar eventRefreshDelayMs={0} {...props} />
+      </AppThemeProvider>
+    </ClientProvider>,
+  );
+  return { client, ...view };
+}
+
+function setHidden(hidden: boolean) {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, value: hidden ? 'hidden' : 'visible' });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+afterEach(() => {
+  setHidden(false);
+});
+
+describe('TicketSidebar', () => {
+  it('shows a loading state until the sends arrive', async () => {
+    let release: () => void = () => {};
+    const { client } = setup();
+    client.route(
+      'GET',
+      SENDS_PATH,
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve({ status: 200, body: ticketSends([send()]) });
+        }),
+    );
+    expect(await screen.findByRole('status')).toHaveTextContent('Loading');
+    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH)).toHaveLength(1));
+    expect(screen.getByRole('status')).toHaveTextContent('Loading');
+    await act(async () => release());
+    expect(await screen.findByText('Thank the customer')).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+
+  it('lists each SMS with its masked recipient, rule, status and carrier reason', async () => {
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([
+        send({ id: 's1', status: 'delivered' }),
+        send({
+          id: 's2',
+          ruleLabel: 'Tell the agent',
+          recipientKind: 'assigned_agent',
+          recipientMasked: '+44 **** ***018',
+          status: 'failed',
+          reason: 'carrier_failed',
+          detail: 'Unreachable destination handset',
+          carrierErrorCode: '30003',
+        }),
+        send({
+          id: 's3',
+          status: 'held',
+          reason: 'quiet_hours',
+          scheduledFor: '2026-11-30T08:00:00.000Z',
+        }),
+      ]),
+    });
+
+    const delivered = await screen.findByTestId('send-s1');
+    expect(delivered).toHaveTextContent('Thank the customer');
+    expect(delivered).toHaveTextContent('Delivered');
+    expect(delivered).toHaveTextContent('To +1 *** *** 0123 (customer)');
+
+    const failed = screen.getByTestId('send-s2');
+    expect(failed).toHaveTextContent('Tell the agent');
+    expect(failed).toHaveTextContent('Failed');
+    expect(failed).toHaveTextContent('To +44 **** ***018 (assigned agent)');
+    expect(failed).toHaveTextContent('Why: The carrier could not deliver it');
+    expect(failed).toHaveTextContent('Carrier: Unreachable destination handset');
+
+    const held = screen.getByTestId('send-s3');
+    expect(held).toHaveTextContent('Held');
+    expect(held).toHaveTextContent('Quiet hours');
+    expect(held).toHaveTextContent('Will be sent');
+  });
+
+  it('translates every skip reason', async () => {
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([
+        send({ id: 'a', status: 'skipped', reason: 'opted_out', recipientMasked: null }),
+        send({ id: 'b', status: 'skipped', reason: 'frequency_cap' }),
+        send({ id: 'c', status: 'skipped', reason: 'no_valid_number', recipientMasked: null }),
+      ]),
+    });
+    const optedOut = await screen.findByTestId('send-a');
+    expect(optedOut).toHaveTextContent('Skipped');
+    expect(optedOut).toHaveTextContent('The recipient opted out (replied STOP)');
+    expect(optedOut).toHaveTextContent('To no number (customer)');
+    expect(screen.getByTestId('send-b')).toHaveTextContent('Frequency cap reached for this number');
+    expect(screen.getByTestId('send-c')).toHaveTextContent('No valid phone number');
+    expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+
+  it('retries a failed SMS and shows its new status', async () => {
+    const user = userEvent.setup();
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([send({ id: 's9', status: 'failed', reason: 'telnyx_rejected', canRetry: true })]),
+    });
+    client.route('POST', '/v1/sends/s9/retry', {
+      status: 200,
+      body: send({ id: 's9', status: 'queued', attempts: 2 }),
+    });
+
+    const item = await screen.findByTestId('send-s9');
+    await user.click(within(item).getByRole('button', { name: 'Retry' }));
+
+    await waitFor(() => expect(screen.getByTestId('send-s9')).toHaveTextContent('Queued'));
+    expect(client.requestsTo('POST', '/v1/sends/s9/retry')).toHaveLength(1);
+    expect(within(screen.getByTestId('send-s9')).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+
+  it('says why a retry failed', async () => {
+    const user = userEvent.setup();
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([send({ id: 's9', status: 'failed', canRetry: true })]),
+    });
+    client.route('POST', '/v1/sends/s9/retry', {
+      status: 403,
+      body: { error: { code: 'forbidden', message: 'Only admins may retry.' } },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Retry failed: Only admins may retry.')).toBeInTheDocument();
+  });
+
+  it('lists the rules that would fire when nothing was sent yet', async () => {
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends(
+        [],
+        [
+          { ruleId: 'r1', label: 'Thank the customer' },
+          { ruleId: 'r2', label: 'Tell the agent' },
+        ],
+      ),
+    });
+    expect(await screen.findByText('No SMS for this ticket yet.')).toBeInTheDocument();
+    expect(screen.getByText('When the interaction ends, these 2 rules would send an SMS:')).toBeInTheDocument();
+    expect(screen.getByText('Tell the agent')).toBeInTheDocument();
+  });
+
+  it('says so when no rule would fire', async () => {
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([], []) });
+    expect(await screen.findByText('No rule would send an SMS for this ticket.')).toBeInTheDocument();
+  });
+
+  it('shows an error with a retry, and recovers', async () => {
+    const user = userEvent.setup();
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, { status: 503, body: { error: { code: 'unavailable', message: 'Worker is down' } } });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not load the SMS for this ticket');
+    expect(alert).toHaveTextContent('Worker is down');
+
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send()]) });
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByTestId('send-s1')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('calls the worker with a ZAF secure request signed by the shared secret', async () => {
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    await screen.findByText('No SMS for this ticket yet.');
+    const [request] = client.requestsTo('GET', SENDS_PATH);
+    expect(request?.options).toMatchObject({
+      url: `${FAKE_WORKER_URL}${SENDS_PATH}?explain=1`, // the empty state asks which rules would fire
+      type: 'GET',
+      secure: true,
+      cors: false,
+      contentType: 'application/json',
+      headers: { Authorization: 'Bearer {{jwt.token}}' },
+      jwt: {
+        algorithm: 'HS256',
+        secret_key: '{{setting.shared_secret}}',
+        expiry: 300,
+        claims: { iss: 'inst_1', sub: '1001' },
+      },
+    });
+  });
+
+  it('refreshes after ticket events, and never blocks a save', async () => {
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    await screen.findByText('No SMS for this ticket yet.');
+    expect(client.requestsTo('GET', SENDS_PATH)).toHaveLength(1);
+
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send({ status: 'sent' })]) });
+    act(() => {
+      client.emit('ticket.status.changed', 'solved');
+    });
+    expect(await screen.findByText('Sent')).toBeInTheDocument();
+
+    let answers: unknown[] = [];
+    act(() => {
+      answers = client.emit('ticket.save');
+    });
+    expect(answers).toEqual([true]);
+    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH)).toHaveLength(3));
+  });
+
+  it('polls on an interval while visible, pauses while hidden', async () => {
+    const { client } = setup({ pollIntervalMs: 40 });
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH).length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
+
+    act(() => setHidden(true));
+    await new Promise((r) => setTimeout(r, 60));
+    const whileHidden = client.requestsTo('GET', SENDS_PATH).length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(client.requestsTo('GET', SENDS_PATH).length).toBe(whileHidden);
+
+    act(() => setHidden(false));
+    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH).length).toBeGreaterThan(whileHidden), { timeout: 5000 });
+  });
+
+  it('backs off while the worker keeps failing', async () => {
+    const { client } = setup({ pollIntervalMs: 20, maxBackoffMs: 10_000 });
+    client.route('GET', SENDS_PATH, { status: 500 });
+    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH).length).toBeGreaterThanOrEqual(4), { timeout: 5000 });
+    // After the 1st, 2nd and 3rd failure the waits are at least 20, 40 and 80 ms (timers only
+    // ever fire late); without back-off they would all be 20 ms.
+    const at = client.requestsTo('GET', SENDS_PATH).map((r) => r.at);
+    const gaps = at.slice(1).map((t, i) => t - (at[i] ?? t));
+    expect(gaps[1]).toBeGreaterThanOrEqual(38);
+    expect(gaps[2]).toBeGreaterThanOrEqual(78);
+  });
+
+  it('resizes the iframe to its content', async () => {
+    const { client } = setup();
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send()]) });
+    await screen.findByTestId('send-s1');
+    const resize = client.invocations.filter((i) => i.name === 'resize');
+    expect(resize.length).toBeGreaterThan(0);
+    expect(resize.at(-1)?.args[0]).toMatchObject({ width: '100%', height: expect.stringMatching(/^\d+px$/) });
+  });
+
+  it('explains when the app has no ticket to show', async () => {
+    setup({}, {});
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load the SMS for this ticket');
+  });
+
+  it('stops listening to ticket events when closed', async () => {
+    const { client, unmount } = setup();
+    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    await screen.findByText('No SMS for this ticket yet.');
+    expect(client.handlerCount('ticket.status.changed')).toBe(1);
+    unmount();
+    expect(client.handlerCount('ticket.status.changed')).toBe(0);
+  });
+});
