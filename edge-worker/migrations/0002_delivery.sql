@@ -37,6 +37,7 @@ CREATE TABLE sends (
   carrier_error_code TEXT,
   telnyx_message_id TEXT,
   summary_source   TEXT,                          -- workers-ai | extractive | null
+  compose_note     TEXT,                          -- e.g. why the summary was left out
   scheduled_for    TEXT,
   attempts         INTEGER NOT NULL DEFAULT 0,
   created_at       TEXT NOT NULL,

@@ -21,6 +21,7 @@ export interface SendRow {
   carrier_error_code: string | null;
   telnyx_message_id: string | null;
   summary_source: string | null;
+  compose_note: string | null;
   scheduled_for: string | null;
   attempts: number;
   created_at: string;
@@ -49,12 +50,12 @@ export function insertSendStatement(db: D1Database, s: NewSend): D1PreparedState
   return db
     .prepare(
       `INSERT OR IGNORE INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
-         from_number, body, segments, encoding, status, reason, detail, summary_source, scheduled_for, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       s.id, s.installation_id, s.interaction_id, s.ticket_id, s.rule_id, s.rule_label, s.recipient_kind, s.recipient,
-      s.from_number, s.body, s.segments, s.encoding, s.status, s.reason, s.detail, s.summary_source, s.scheduled_for,
+      s.from_number, s.body, s.segments, s.encoding, s.status, s.reason, s.detail, s.summary_source, s.compose_note, s.scheduled_for,
       s.created_at, s.created_at,
     );
 }

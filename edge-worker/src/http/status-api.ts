@@ -38,7 +38,8 @@ export function toSend(row: SendRow, canRetry: boolean): Send {
     encoding: row.encoding,
     status: row.status,
     reason: row.reason,
-    detail: row.detail,
+    // What happened to the send first; else what happened while composing it.
+    detail: row.detail ?? row.compose_note,
     carrierErrorCode: row.carrier_error_code,
     telnyxMessageId: row.telnyx_message_id,
     scheduledFor: row.scheduled_for,

@@ -142,7 +142,7 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
     for (const r of recipients) {
       let status: SendStatus = 'reserved';
       let reason: SendReason | null = null;
-      let detail: string | null = message.detail;
+      let detail: string | null = null;
       let scheduledFor: string | null = null;
       if (disabled) [status, reason, detail] = ['skipped', 'rule_disabled', 'The rule is disabled'];
       else if (!r.ok) [status, reason, detail] = ['skipped', 'no_valid_number', r.detail];
@@ -181,6 +181,7 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
         reason,
         detail,
         summary_source: message.summarySource,
+        compose_note: message.detail,
         scheduled_for: scheduledFor,
         created_at: now,
       });
