@@ -323,3 +323,37 @@ export function bearerToken(headers: IncomingMessage['headers']): string | undef
   const match = /^Bearer\s+(.+)$/i.exec(value.trim());
   return match?.[1]?.trim();
 }
+
+/**
+ * The control routes both fakes share: `GET /__control/requests` (filtered by `since`, `method`,
+ * `pathPattern` and the fake's own account filter) and `/__control/faults`. Null for other paths.
+ */
+export function answerSharedControl(
+  request: FakeRequest,
+  path: string,
+  state: { requests: RequestLog; faults: FaultList },
+  belongsToAccount: (recorded: RecordedRequest, query: URLSearchParams) => boolean,
+): FakeResponse | null {
+  const method = request.method;
+  if (path === '/requests' && method === 'GET') {
+    const since = Number(request.query.get('since') ?? 0) || 0;
+    const wantMethod = request.query.get('method')?.toUpperCase();
+    const pattern = request.query.get('pathPattern');
+    const regex = pattern ? new RegExp(pattern) : null;
+    const requests = state.requests.list(
+      since,
+      (r: RecordedRequest) =>
+        belongsToAccount(r, request.query) && (!wantMethod || r.method === wantMethod) && (!regex || regex.test(r.path)),
+    );
+    return json(200, { requests, last: state.requests.last });
+  }
+  if (path === '/faults') {
+    if (method === 'POST') return json(201, { fault: state.faults.add(readFaultSpec(request.body)) });
+    if (method === 'GET') return json(200, { faults: state.faults.list() });
+    if (method === 'DELETE') {
+      state.faults.clear();
+      return json(200, { ok: true });
+    }
+  }
+  return null;
+}

@@ -27,6 +27,7 @@
 // the fake uses 400 for messaging (403xx) errors and 422 for parameter validation (100xx).
 import { randomUUID } from 'node:crypto';
 import {
+  answerSharedControl,
   applyFault,
   bearerToken,
   FaultList,
@@ -650,29 +651,11 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
         return json(200, { config: state.config });
       }
       if (path === '/config' && method === 'GET') return json(200, { config: state.config });
-      if (path === '/requests' && method === 'GET') {
-        const since = Number(request.query.get('since') ?? 0) || 0;
-        const apiKey = request.query.get('apiKey');
-        const wantMethod = request.query.get('method')?.toUpperCase();
-        const pattern = request.query.get('pathPattern');
-        const regex = pattern ? new RegExp(pattern) : null;
-        const requests = state.requests.list(
-          since,
-          (r: RecordedRequest) =>
-            (!apiKey || r.headers.authorization === `Bearer ${apiKey}`) &&
-            (!wantMethod || r.method === wantMethod) &&
-            (!regex || regex.test(r.path)),
-        );
-        return json(200, { requests, last: state.requests.last });
-      }
-      if (path === '/faults') {
-        if (method === 'POST') return json(201, { fault: state.faults.add(readFaultSpec(request.body)) });
-        if (method === 'GET') return json(200, { faults: state.faults.list() });
-        if (method === 'DELETE') {
-          state.faults.clear();
-          return json(200, { ok: true });
-        }
-      }
+      const shared = answerSharedControl(request, path, state, (r, query) => {
+        const apiKey = query.get('apiKey');
+        return !apiKey || r.headers.authorization === `Bearer ${apiKey}`;
+      });
+      if (shared) return shared;
       const accountMatch = /^\/accounts\/([^/]+)$/.exec(path);
       if (accountMatch) {
         const apiKey = decodeURIComponent(accountMatch[1]!);

@@ -21,6 +21,7 @@
 // Control API (JSON): see ZendeskFake docs below and the README section in the report.
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  answerSharedControl,
   applyFault,
   bearerToken,
   FaultList,
@@ -777,29 +778,11 @@ export async function startZendeskFake(options: { port?: number; host?: string }
         }
         return json(200, { ok: true });
       }
-      if (path === '/requests' && method === 'GET') {
-        const since = Number(request.query.get('since') ?? 0) || 0;
-        const subdomain = request.query.get('subdomain');
-        const wantMethod = request.query.get('method')?.toUpperCase();
-        const pattern = request.query.get('pathPattern');
-        const regex = pattern ? new RegExp(pattern) : null;
-        const requests = state.requests.list(
-          since,
-          (r: RecordedRequest) =>
-            (!subdomain || r.path.startsWith(`/${subdomain}/`)) &&
-            (!wantMethod || r.method === wantMethod) &&
-            (!regex || regex.test(r.path)),
-        );
-        return json(200, { requests, last: state.requests.last });
-      }
-      if (path === '/faults') {
-        if (method === 'POST') return json(201, { fault: state.faults.add(readFaultSpec(request.body)) });
-        if (method === 'GET') return json(200, { faults: state.faults.list() });
-        if (method === 'DELETE') {
-          state.faults.clear();
-          return json(200, { ok: true });
-        }
-      }
+      const shared = answerSharedControl(request, path, state, (r, query) => {
+        const subdomain = query.get('subdomain');
+        return !subdomain || r.path.startsWith(`/${subdomain}/`);
+      });
+      if (shared) return shared;
       const accountMatch = /^\/accounts\/([A-Za-z0-9][A-Za-z0-9-]*)(\/expire-tokens)?$/.exec(path);
       if (accountMatch) {
         const subdomain = accountMatch[1]!;

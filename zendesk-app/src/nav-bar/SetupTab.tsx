@@ -143,16 +143,7 @@ function TelnyxSection({ isAdmin }: { isAdmin: boolean }) {
           </Button>
         </fieldset>
       </form>
-      {saved && (
-        <Alert type="success" style={{ marginTop: 12 }}>
-          <Alert.Paragraph>{t('setup.telnyx_saved')}</Alert.Paragraph>
-        </Alert>
-      )}
-      {failure && (
-        <div style={{ marginTop: 12 }}>
-          <ErrorAlert title={t('setup.telnyx_failed')} error={failure} />
-        </div>
-      )}
+      <SaveOutcome saved={saved} failure={failure} savedText={t('setup.telnyx_saved')} failedTitle={t('setup.telnyx_failed')} />
     </Section>
   );
 }
@@ -395,16 +386,7 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
           </Button>
         </fieldset>
       </form>
-      {saved && (
-        <Alert type="success" style={{ marginTop: 12 }}>
-          <Alert.Paragraph>{t('setup.settings_saved')}</Alert.Paragraph>
-        </Alert>
-      )}
-      {failure && (
-        <div style={{ marginTop: 12 }}>
-          <ErrorAlert title={t('setup.settings_failed')} error={failure} />
-        </div>
-      )}
+      <SaveOutcome saved={saved} failure={failure} savedText={t('setup.settings_saved')} failedTitle={t('setup.settings_failed')} />
     </Section>
   );
 }
@@ -424,5 +406,23 @@ export function SetupTab() {
       <ZendeskSection isAdmin={isAdmin} />
       <SettingsSection isAdmin={isAdmin} />
     </div>
+  );
+}
+
+/** What happened to the last save of a form: a success note, or the error with its reason. */
+function SaveOutcome(props: { saved: boolean; failure: WorkerApiError | null; savedText: string; failedTitle: string }) {
+  return (
+    <>
+      {props.saved && (
+        <Alert type="success" style={{ marginTop: 12 }}>
+          <Alert.Paragraph>{props.savedText}</Alert.Paragraph>
+        </Alert>
+      )}
+      {props.failure && (
+        <div style={{ marginTop: 12 }}>
+          <ErrorAlert title={props.failedTitle} error={props.failure} />
+        </div>
+      )}
+    </>
   );
 }
