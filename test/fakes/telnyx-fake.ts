@@ -34,13 +34,12 @@ import {
   faultResponse,
   json,
   postWebhook,
-  readFaultSpec,
   recordRequest,
   RequestLog,
   sleep,
   startHttpServer,
 } from './fake-http.ts';
-import type { FakeRequest, FakeResponse, RecordedRequest } from './fake-http.ts';
+import type { FakeRequest, FakeResponse, } from './fake-http.ts';
 import { countSmsParts } from './sms-parts.ts';
 import { demoTelnyxAccount, TELNYX_DEMO } from './telnyx-data.ts';
 import type { TelnyxAccountSeed, TelnyxMessagingProfileSeed, TelnyxPhoneNumberSeed } from './telnyx-data.ts';

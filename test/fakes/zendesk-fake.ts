@@ -28,12 +28,11 @@ import {
   faultResponse,
   json,
   postWebhook,
-  readFaultSpec,
   recordRequest,
   RequestLog,
   startHttpServer,
 } from './fake-http.ts';
-import type { FakeRequest, FakeResponse, RecordedRequest } from './fake-http.ts';
+import type { FakeRequest, FakeResponse, } from './fake-http.ts';
 import { demoAccount, htmlToText, textToHtml, via, ZENDESK_DEMO } from './zendesk-data.ts';
 import type {
   ZendeskAccountSeed,
