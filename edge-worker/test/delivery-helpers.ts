@@ -114,6 +114,7 @@ export interface SendView {
   telnyxMessageId: string | null;
   canRetry: boolean;
   scheduledFor: string | null;
+  summarySource?: string | null;
 }
 
 export async function ticketSends(t: DeliveryTenant, ticketId: number): Promise<{ interactions: Array<{ status: string; detail: string | null; sends: SendView[] }> }> {

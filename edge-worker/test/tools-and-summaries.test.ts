@@ -13,6 +13,7 @@ import {
   solve,
   zd,
 } from './delivery-helpers.ts';
+import { demoAccount } from '../../test/fakes/zendesk-data.ts';
 
 const T = DEMO.tickets;
 
@@ -110,6 +111,7 @@ describe('summaries in messages', () => {
     expect(sms?.text.length).toBeGreaterThan('Ticket solved.\n\n'.length + 20);
     expect(sms?.parts).toBeLessThanOrEqual(2);
     expect(done.sends[0]?.detail).toBeNull();
+    expect(done.sends[0]).toMatchObject({ summarySource: 'extractive' });
   });
 
   it('sends without the summary, and says so, after summaries are turned off', async () => {
@@ -130,5 +132,29 @@ describe('summaries in messages', () => {
     await settled(t, T.damagedOrder);
     const calls = (await zd.requests({ subdomain: t.subdomain, since: before })).requests.filter((r) => r.path.includes('/api/v2/'));
     expect(calls.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('when no summary can be made', () => {
+  it('skips the send with the reason when the rule says so', async () => {
+    const t = await createDeliveryTenant({ settings: { summariesEnabled: true } });
+    await createRules(t, deliveryRule(t, { content: { customText: 'Solved.', includeSummary: true, skipIfNoSummary: true } }));
+    // A ticket whose conversation is gone: nothing to summarise.
+    await zd.seedAccount(t.subdomain, { ...demoAccount(), comments: {} });
+    await solve(t, T.damagedOrder);
+    const done = await settled(t, T.damagedOrder);
+    expect(done.sends[0]).toMatchObject({ status: 'skipped', reason: 'summary_unavailable' });
+    expect(done.sends[0]?.detail).toContain('no usable content');
+    expect(await outbox(t)).toHaveLength(0);
+  });
+
+  it('sends without it and says why otherwise', async () => {
+    const t = await createDeliveryTenant({ settings: { summariesEnabled: true } });
+    await createRules(t, deliveryRule(t, { content: { customText: 'Solved.', includeSummary: true } }));
+    await zd.seedAccount(t.subdomain, { ...demoAccount(), comments: {} });
+    await solve(t, T.damagedOrder);
+    const done = await settled(t, T.damagedOrder);
+    expect(done.sends[0]).toMatchObject({ status: 'queued', detail: 'Summary left out: no usable content' });
+    expect((await outbox(t))[0]?.text).toBe('Solved.');
   });
 });

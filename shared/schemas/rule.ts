@@ -95,6 +95,8 @@ export const Content = z.object({
     .max(CUSTOM_TEXT_MAX, `Custom text is limited to ${CUSTOM_TEXT_MAX} characters`)
     .default(''),
   includeSummary: z.boolean().default(false),
+  /** When the summary cannot be made: false sends without it (and says so), true skips the send. */
+  skipIfNoSummary: z.boolean().default(false),
   dataFields: z.array(DataField).max(DATA_FIELDS_MAX).default([]),
 });
 export type Content = z.infer<typeof Content>;

@@ -46,6 +46,8 @@ export const Send = z
     fromNumber: z.string(),
     body: z.string(),
     segments: z.number().int().nonnegative(),
+    /** Who wrote the summary in `body`, when it has one (the summariser is configuration). */
+    summarySource: z.enum(['workers-ai', 'extractive']).nullable().optional(),
     encoding: z.enum(['GSM-7', 'UCS-2']),
     status: SendStatus,
     reason: SendReason.nullable(),

@@ -35,6 +35,7 @@ export function toSend(row: SendRow, canRetry: boolean): Send {
     fromNumber: row.from_number,
     body: row.body,
     segments: row.segments,
+    summarySource: row.summary_source === 'workers-ai' || row.summary_source === 'extractive' ? row.summary_source : null,
     encoding: row.encoding,
     status: row.status,
     reason: row.reason,

@@ -19,6 +19,8 @@ export interface ComposedForRule {
   encoding: 'GSM-7' | 'UCS-2';
   characters: number;
   summarySource: string | null;
+  /** The rule asked for a summary and the message carries one. */
+  hasSummary: boolean;
   /** Why the summary is missing or who made it, for the send record. */
   detail: string | null;
 }
@@ -82,6 +84,7 @@ export async function composeForRule(
     encoding: composed.segments.encoding,
     characters: composed.segments.characters,
     summarySource,
+    hasSummary: summary !== null && composed.trimmed.summary !== 'dropped',
     detail,
   };
 }

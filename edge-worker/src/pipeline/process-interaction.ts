@@ -145,6 +145,8 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
       let detail: string | null = null;
       let scheduledFor: string | null = null;
       if (disabled) [status, reason, detail] = ['skipped', 'rule_disabled', 'The rule is disabled'];
+      else if (rule.content.includeSummary && rule.content.skipIfNoSummary && !message.hasSummary)
+        [status, reason, detail] = ['skipped', 'summary_unavailable', message.detail ?? 'No summary could be made'];
       else if (!r.ok) [status, reason, detail] = ['skipped', 'no_valid_number', r.detail];
       else if (textedNow.has(r.e164)) [status, reason, detail] = ['skipped', 'duplicate_recipient', 'An earlier rule already texts this number for this interaction'];
       else if (!conn) [status, reason, detail] = ['skipped', 'sms_not_connected', 'Telnyx is not connected'];

@@ -42,6 +42,7 @@ function installRulesBackend(client: FakeZafClient, initial: Rule[]): Backend {
       content: {
         customText: input.content.customText ?? '',
         includeSummary: input.content.includeSummary ?? false,
+        skipIfNoSummary: input.content.skipIfNoSummary ?? false,
         dataFields: input.content.dataFields ?? [],
       },
       conditions: {
@@ -360,6 +361,7 @@ describe('NavBar: rule editor', () => {
       content: {
         customText: 'Thanks for chatting with us!',
         includeSummary: true,
+        skipIfNoSummary: false,
         dataFields: [{ field: '360002', label: 'Order' }],
       },
       conditions: {

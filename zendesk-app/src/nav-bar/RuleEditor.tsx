@@ -455,6 +455,20 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
           </Checkbox>
           <Message text={slots['content.includeSummary']} />
         </Field>
+        {draft.includeSummary && (
+          <Field>
+            <Checkbox
+              checked={draft.skipIfNoSummary}
+              onChange={(e) => {
+                const skipIfNoSummary = e.target.checked;
+                update((d) => ({ ...d, skipIfNoSummary }), 'content.skipIfNoSummary', 'content');
+              }}
+            >
+              <Field.Label>{t('editor.skip_if_no_summary')}</Field.Label>
+              <Field.Hint>{t('editor.skip_if_no_summary_hint')}</Field.Hint>
+            </Checkbox>
+          </Field>
+        )}
         <div>
           <MD isBold>{t('editor.data_fields')}</MD>
           <SM>{t('editor.data_fields_hint')}</SM>

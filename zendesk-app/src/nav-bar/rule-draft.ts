@@ -32,6 +32,7 @@ export interface RuleDraft {
   otherNumbers: OtherNumberDraft[];
   customText: string;
   includeSummary: boolean;
+  skipIfNoSummary: boolean;
   dataFields: DataFieldDraft[];
   groupIds: string[];
   fieldConditions: ConditionDraft[];
@@ -54,6 +55,7 @@ export function emptyDraft(): RuleDraft {
     otherNumbers: [],
     customText: '',
     includeSummary: false,
+    skipIfNoSummary: false,
     dataFields: [],
     groupIds: [],
     fieldConditions: [],
@@ -89,6 +91,7 @@ export function draftFromRule(rule: Rule): RuleDraft {
     otherNumbers: rule.recipients.otherNumbers.map((value) => ({ key: newKey(), value })),
     customText: rule.content.customText,
     includeSummary: rule.content.includeSummary,
+    skipIfNoSummary: rule.content.skipIfNoSummary,
     dataFields: rule.content.dataFields.map((f) => ({ key: newKey(), field: f.field, label: f.label ?? '' })),
     groupIds: [...rule.conditions.groupIds],
     fieldConditions: rule.conditions.fieldConditions.map(conditionToDraft),
@@ -124,6 +127,7 @@ export function draftToInput(d: RuleDraft): RuleInput {
     content: {
       customText: d.customText,
       includeSummary: d.includeSummary,
+      skipIfNoSummary: d.skipIfNoSummary,
       dataFields: d.dataFields.map((f) => (f.label.trim() === '' ? { field: f.field } : { field: f.field, label: f.label })),
     },
     conditions: {

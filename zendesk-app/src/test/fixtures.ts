@@ -52,7 +52,7 @@ export function rule(overrides: Partial<Rule> = {}): Rule {
     enabled: true,
     senderNumber: '+14155550100',
     recipients: { assignedAgent: false, customer: true, otherNumbers: [] },
-    content: { customText: 'Thanks for contacting us!', includeSummary: false, dataFields: [] },
+    content: { customText: 'Thanks for contacting us!', includeSummary: false, skipIfNoSummary: false, dataFields: [] },
     conditions: { groupIds: [], fieldConditions: [], events: ['ticket_solved'] },
     stopProcessing: false,
     version: 1,
