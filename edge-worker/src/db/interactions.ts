@@ -65,11 +65,12 @@ export function setInteractionStatusStatement(
     .bind(status, detail, now, id);
 }
 
-export async function markProcessing(db: D1Database, id: string, now: string): Promise<void> {
-  await db
-    .prepare("UPDATE interactions SET status = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status != 'done'")
+/** Marks the interaction as being processed and returns it; null when done already or unknown. */
+export async function claimInteraction(db: D1Database, id: string, now: string): Promise<InteractionRow | null> {
+  return db
+    .prepare("UPDATE interactions SET status = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status != 'done' RETURNING *")
     .bind(now, id)
-    .run();
+    .first<InteractionRow>();
 }
 
 /** True for exactly one caller: the one that gets to write the internal note. */

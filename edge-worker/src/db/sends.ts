@@ -51,7 +51,8 @@ export function insertSendStatement(db: D1Database, s: NewSend): D1PreparedState
     .prepare(
       `INSERT OR IGNORE INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
          from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING *`,
     )
     .bind(
       s.id, s.installation_id, s.interaction_id, s.ticket_id, s.rule_id, s.rule_label, s.recipient_kind, s.recipient,

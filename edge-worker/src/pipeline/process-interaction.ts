@@ -16,10 +16,10 @@ import type { Rule } from '../../../shared/schemas/rule.ts';
 import type { SendReason, SendStatus } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
 import { readInstallation, type Installation } from '../db/installations.ts';
-import { claimNote, markProcessing, readInteraction, setInteractionStatusStatement, type InteractionRow } from '../db/interactions.ts';
+import { claimInteraction, claimNote, setInteractionStatusStatement, type InteractionRow } from '../db/interactions.ts';
 import { listOptedOut } from '../db/opt-outs.ts';
 import { listRules } from '../db/rules.ts';
-import { countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend } from '../db/sends.ts';
+import { countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -37,16 +37,12 @@ import { resolveRecipients } from './recipients.ts';
 export const MAX_QUEUE_DELAY_S = 12 * 60 * 60;
 
 export async function processInteraction(env: Env, job: InteractionJob, nowMs: number): Promise<QueueAction> {
-  const interaction = await readInteraction(env.DB, job.interactionId);
-  if (!interaction || interaction.installation_id !== job.installationId) {
-    log('warn', 'interaction job for an unknown interaction', { interactionId: job.interactionId });
-    return { action: 'ack' };
-  }
-  if (interaction.status === 'done') return { action: 'ack' };
+  const now = new Date(nowMs).toISOString();
+  // Done already (a redelivery) or unknown: nothing to do.
+  const interaction = await claimInteraction(env.DB, job.interactionId, now);
+  if (!interaction || interaction.installation_id !== job.installationId) return { action: 'ack' };
   const installation = await readInstallation(env.DB, interaction.installation_id);
   if (!installation) return { action: 'ack' };
-  const now = new Date(nowMs).toISOString();
-  await markProcessing(env.DB, interaction.id, now);
 
   const rules = (await listRules(env.DB, installation.id)).filter((r) => r.conditions.events.includes(interaction.event));
   if (rules.length === 0) {
@@ -81,13 +77,14 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   }
 
   const rows = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, nowMs });
-  await env.DB.batch([
+  const results = await env.DB.batch<SendRow>([
     ...rows.map((row) => insertSendStatement(env.DB, row)),
     setInteractionStatusStatement(env.DB, interaction.id, 'done', `${matched.length} rule(s) matched`, now),
   ]);
-
-  // Enqueue from what is stored, not from the plan: on a redelivery the stored rows win.
-  const stored = await listSendsForInteraction(env.DB, interaction.id);
+  // Enqueue from what is stored, not from the plan. An insert that returned no row was ignored
+  // (a reprocessing after a crash): then the stored rows are read back.
+  const inserted = results.slice(0, rows.length).map((r) => r.results[0]);
+  const stored = inserted.every((r) => r !== undefined) ? (inserted as SendRow[]) : await listSendsForInteraction(env.DB, interaction.id);
   const jobs: Array<{ body: Job; delaySeconds?: number }> = [];
   for (const s of stored) {
     if (s.status === 'reserved') jobs.push({ body: { kind: 'send', sendId: s.id, installationId: installation.id } });
