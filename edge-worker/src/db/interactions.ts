@@ -49,10 +49,6 @@ export async function recordReceipt(
   return { interaction, created: (insert?.meta.changes ?? 0) > 0 && interaction.id === r.id };
 }
 
-export async function readInteraction(db: D1Database, id: string): Promise<InteractionRow | null> {
-  return db.prepare('SELECT * FROM interactions WHERE id = ?').bind(id).first<InteractionRow>();
-}
-
 export function setInteractionStatusStatement(
   db: D1Database,
   id: string,
