@@ -5,6 +5,7 @@ import { readSend } from '../src/db/sends.ts';
 import { sendOne } from '../src/send/send-sms.ts';
 import {
   admin,
+  asUser,
   createDeliveryTenant,
   createRules,
   DEMO,
@@ -166,7 +167,7 @@ describe('Telnyx failures: sent once eventually, or recorded failed with the rea
     const done = await settled(t, T.damagedOrder);
     const failed = done.sends[0];
     expect(failed).toMatchObject({ status: 'failed', reason: 'telnyx_rejected', carrierErrorCode: '40310', detail: 'Invalid to address', canRetry: true });
-    const agent = await (await import('./delivery-helpers.ts')).asUser(t, DEMO.users.agent);
+    const agent = await asUser(t, DEMO.users.agent);
     const retries = await Promise.all([agent('POST', `/v1/sends/${failed?.id}/retry`), agent('POST', `/v1/sends/${failed?.id}/retry`)]);
     expect(retries.map((r) => r.status).sort()).toEqual([202, 409]);
     await waitFor(async () => ((await ticketSends(t, T.damagedOrder)).interactions[0]?.sends[0]?.status === 'queued' ? true : undefined), 'the retried send');
@@ -206,5 +207,27 @@ describe('Zendesk API failures', () => {
     await solve(t, T.damagedOrder);
     expect((await settled(t, T.damagedOrder)).sends[0]?.status).toBe('queued');
     expect((await zd.account(t.subdomain)).refreshCount).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('who may retry', () => {
+  it('keeps retries for admins and supervisors when the installation says so', async () => {
+    const t = await createDeliveryTenant({ settings: { retryAllowedFor: 'admins' } });
+    await createRules(t, deliveryRule(t));
+    await tx.addFault({
+      apiKey: t.telnyxApiKey,
+      method: 'POST',
+      pathPattern: '^/v2/messages$',
+      status: 400,
+      body: { errors: [{ code: '40310', title: 'Invalid to address' }] },
+    });
+    await solve(t, T.damagedOrder);
+    const failed = (await settled(t, T.damagedOrder)).sends[0];
+    const agent = await asUser(t, DEMO.users.agent);
+    const agentView = await agent('GET', `/v1/tickets/${T.damagedOrder}/sends`);
+    expect(agentView.body.interactions[0].sends[0].canRetry).toBe(false);
+    expect((await agent('POST', `/v1/sends/${failed?.id}/retry`)).status).toBe(403);
+    const supervisor = await asUser(t, DEMO.users.supervisor);
+    expect((await supervisor('POST', `/v1/sends/${failed?.id}/retry`)).status).toBe(202);
   });
 });

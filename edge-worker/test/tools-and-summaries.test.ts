@@ -1,5 +1,6 @@
 // The rule editor's preview and test send, the one-click Zendesk setup, and summaries in sent
 // messages (enabled per installation; extractive without a Workers AI binding).
+import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import {
   admin,
@@ -88,7 +89,6 @@ describe('one-click Zendesk setup', () => {
     // webhook (the fake fills in the trigger body) goes through.
     await createRules(t, deliveryRule(t));
     const req = await zd.solveTicket(t.subdomain, T.damagedOrder, { webhookId: res.body.webhookId });
-    const { SELF } = await import('cloudflare:test');
     const delivered = await SELF.fetch(`https://worker.test/v1/webhooks/zendesk/${t.installationId}`, { method: 'POST', headers: req.headers, body: req.body });
     expect(delivered.status).toBe(202);
     expect((await settled(t, T.damagedOrder)).sends[0]?.status).toBe('queued');
