@@ -7,7 +7,7 @@ import { createFakeZafClient, FAKE_WORKER_URL } from '../test/fake-zaf-client.ts
 import { send, ticketSends } from '../test/fixtures.ts';
 import { AppThemeProvider } from '../ui/common.tsx';
 import { ClientProvider } from '../zaf/client-provider.tsx';
-import { TicketSidebar, type TicketSidebarProps } from './TicketSidebar.tsx';
+import { hasRecentActivity, TicketSidebar, type TicketSidebarProps } from './TicketSidebar.tsx';
 
 const SENDS_PATH = '/v1/tickets/42/sends';
 
@@ -275,5 +275,17 @@ describe('TicketSidebar', () => {
     expect(client.handlerCount('ticket.status.changed')).toBe(1);
     unmount();
     expect(client.handlerCount('ticket.status.changed')).toBe(0);
+  });
+});
+
+describe('polling pace', () => {
+  const at = (iso: string) => Date.parse(iso);
+  it('polls faster only while a send moved in the last two minutes', () => {
+    const queued = ticketSends([send({ status: 'queued', updatedAt: '2026-11-29T10:00:00Z' })]);
+    expect(hasRecentActivity(queued, at('2026-11-29T10:01:00Z'))).toBe(true);
+    expect(hasRecentActivity(queued, at('2026-11-29T10:05:00Z'))).toBe(false);
+    const delivered = ticketSends([send({ status: 'delivered', updatedAt: '2026-11-29T10:00:00Z' })]);
+    expect(hasRecentActivity(delivered, at('2026-11-29T10:00:30Z'))).toBe(false);
+    expect(hasRecentActivity(null, at('2026-11-29T10:00:30Z'))).toBe(false);
   });
 });

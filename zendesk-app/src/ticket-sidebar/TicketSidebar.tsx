@@ -90,6 +90,20 @@ function SendItem({
   );
 }
 
+const FAST_POLL_MS = 5_000;
+const IN_FLIGHT = new Set(['reserved', 'sending', 'queued', 'sent']);
+
+/** An interaction still being processed, or a send moving along, updated in the last 2 minutes. */
+export function hasRecentActivity(data: TicketSendsResponse | null, nowMs: number): boolean {
+  if (!data) return false;
+  const recent = (iso: string) => nowMs - Date.parse(iso) < 2 * 60_000;
+  return data.interactions.some(
+    (i) =>
+      ((i.status === 'received' || i.status === 'processing') && recent(i.receivedAt)) ||
+      i.sends.some((s) => IN_FLIGHT.has(s.status) && recent(s.updatedAt)),
+  );
+}
+
 function WouldFire({ rules }: { rules: TicketSendsResponse['wouldFire'] }) {
   if (rules === null) return null;
   if (rules.length === 0) return <SM>{t('sidebar.no_rule_would_fire')}</SM>;
@@ -152,7 +166,9 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
   }, [api, ticketId]);
 
   const { refreshNow, refreshSoon } = usePolling(refresh, {
-    intervalMs: pollIntervalMs,
+    // Faster while something is on its way (a receipt is expected within seconds), for two
+    // minutes at most; the slow interval otherwise, so an open ticket costs little.
+    intervalMs: hasRecentActivity(data, Date.now()) ? Math.min(FAST_POLL_MS, pollIntervalMs) : pollIntervalMs,
     maxBackoffMs,
     isActive: isActive && ticketId !== null,
   });

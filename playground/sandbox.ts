@@ -1,0 +1,186 @@
+// The playground's buttons on the fakes, run server-side: solve a ticket or end a chat (the Zendesk
+// fake signs the webhook a Zendesk trigger would send and POSTs it to the worker), make the next
+// SMS fail (Telnyx fake outcomes, cleared again once one message went out), read the SMS outbox,
+// and the demo account's users and tickets in the shapes ZAF hands an app.
+import { telnyxControl, zendeskControl } from '../test/fakes/control-client.ts';
+import type { OutboxMessage, ZendeskAccountSnapshot, ZendeskWebhookRequest } from '../test/fakes/index.ts';
+
+export interface SandboxConfig {
+  zendeskUrl: string;
+  telnyxUrl: string;
+  subdomain: string;
+  workerUrl: string;
+  installationId: string;
+  /** The installation's Zendesk webhook signing secret. */
+  webhookSigningSecret: string;
+  /** The Telnyx key the installation sends with (its outbox is the one shown). */
+  telnyxApiKey: string;
+}
+
+/** Carrier failures offered by "Fail next SMS" (Telnyx error codes and titles). */
+export const FAILURES = [
+  { code: '40008', title: 'Undeliverable' },
+  { code: '40001', title: 'Not routable' },
+  { code: '40002', title: 'Blocked as spam - temporary' },
+] as const;
+
+export interface FailNextState {
+  errorCode: string;
+  errorTitle: string;
+  /** Set once a message went out after arming: the one that failed. */
+  appliedTo?: { messageId: string; to: string };
+}
+
+export interface OutboxEntry {
+  id: string;
+  from: string;
+  to: string;
+  text: string;
+  parts: number;
+  encoding: string;
+  /** queued | sent | delivered | delivery_failed | sending_failed (the fake's lifecycle). */
+  status: string;
+  error: string | null;
+  receivedAt: string;
+}
+
+export interface WebhookResult {
+  /** The worker's answer to the signed webhook (0 when it could not be reached). */
+  status: number;
+  body: string;
+  error?: string;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const POLL_MS = 100;
+
+function toOutboxEntry(m: OutboxMessage): OutboxEntry {
+  const error = m.errors[0];
+  return {
+    id: m.id,
+    from: m.from.phone_number,
+    to: m.to[0]?.phone_number ?? '',
+    text: m.text,
+    parts: m.parts,
+    encoding: m.encoding,
+    status: m.to[0]?.status ?? 'queued',
+    error: error ? `${error.title} (${error.code})` : null,
+    receivedAt: m.received_at,
+  };
+}
+
+function delivery(request: ZendeskWebhookRequest): WebhookResult {
+  const d = request.delivery;
+  return d ? { status: d.status, body: d.body, ...(d.error ? { error: d.error } : {}) } : { status: 0, body: '', error: 'not delivered' };
+}
+
+export function createSandbox(config: SandboxConfig) {
+  const zd = zendeskControl(config.zendeskUrl);
+  const tx = telnyxControl(config.telnyxUrl);
+  const webhookUrl = `${config.workerUrl}/v1/webhooks/zendesk/${config.installationId}`;
+  let failNext: FailNextState | null = null;
+  let watcher: ReturnType<typeof setInterval> | null = null;
+
+  const outbox = async () => (await tx.messages({ apiKey: config.telnyxApiKey })).map(toOutboxEntry);
+
+  function stopWatching() {
+    if (watcher) clearInterval(watcher);
+    watcher = null;
+  }
+
+  /** Every number the demo account could text: user phones and phone-like ticket field values. */
+  function knownNumbers(account: ZendeskAccountSnapshot): string[] {
+    const numbers = new Set<string>();
+    for (const user of account.users) if (user.phone && E164.test(user.phone)) numbers.add(user.phone);
+    for (const ticket of account.tickets) {
+      for (const field of ticket.custom_fields) if (typeof field.value === 'string' && E164.test(field.value)) numbers.add(field.value);
+    }
+    return [...numbers];
+  }
+
+  return {
+    webhookUrl,
+    account: () => zd.account(config.subdomain),
+
+    /** The agent submits the ticket as Solved: Zendesk's trigger webhook reaches the worker. */
+    async solveTicket(ticketId: number): Promise<WebhookResult> {
+      const request = await zd.solveTicket(config.subdomain, ticketId, {
+        signingSecret: config.webhookSigningSecret,
+        webhookUrl,
+        deliver: true,
+      });
+      return delivery(request);
+    },
+
+    /** A chat / messaging conversation on the ticket ends: the trigger body our setup installs. */
+    async endChat(ticketId: number): Promise<WebhookResult> {
+      const request = await zd.webhookRequest({
+        body: JSON.stringify({ ticket_id: String(ticketId), event: 'conversation_ended' }),
+        signingSecret: config.webhookSigningSecret,
+        webhookUrl,
+        deliver: true,
+      });
+      return delivery(request);
+    },
+
+    outbox,
+
+    failNextState: (): FailNextState | null => failNext,
+
+    /**
+     * The next SMS to any number of the demo account fails with this carrier error. The fake's
+     * outcomes are per recipient and permanent, so they are set for every known number and
+     * cleared as soon as one more message is in the outbox (messages accepted in the same
+     * instant would fail too).
+     */
+    async armFailNext(errorCode: string): Promise<FailNextState> {
+      const failure = FAILURES.find((f) => f.code === errorCode) ?? FAILURES[0];
+      stopWatching();
+      await tx.clearOutcomes();
+      const baseline = (await outbox()).length;
+      const account = await zd.account(config.subdomain);
+      for (const to of knownNumbers(account)) {
+        await tx.setOutcome({
+          to,
+          outcome: 'delivery_failed',
+          errorCode: failure.code,
+          errorTitle: failure.title,
+          apiKey: config.telnyxApiKey,
+        });
+      }
+      const state: FailNextState = { errorCode: failure.code, errorTitle: failure.title };
+      failNext = state;
+      let busy = false;
+      watcher = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void (async () => {
+          try {
+            const messages = await outbox();
+            const next = messages[baseline];
+            if (next && failNext === state) {
+              stopWatching();
+              await tx.clearOutcomes();
+              state.appliedTo = { messageId: next.id, to: next.to };
+            }
+          } catch {
+            // The fake went away (shutting down); the next tick or stop() ends this.
+          } finally {
+            busy = false;
+          }
+        })();
+      }, POLL_MS);
+      return state;
+    },
+
+    async cancelFailNext(): Promise<void> {
+      stopWatching();
+      failNext = null;
+      await tx.clearOutcomes();
+    },
+
+    stop: stopWatching,
+  };
+}
+
+export type Sandbox = ReturnType<typeof createSandbox>;

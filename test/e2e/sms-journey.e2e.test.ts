@@ -1,0 +1,122 @@
+// The product end to end, as people use it: a supervisor creates a rule in the admin screen, an
+// agent solves tickets, the SMS arrives on the sandbox phone with the exact text, the sidebar shows
+// it delivered; a carrier failure shows its reason and Retry sends exactly one more SMS.
+// The steps build on each other and run in order.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TELNYX_DEMO } from '../fakes/telnyx-data.ts';
+import { ZENDESK_DEMO } from '../fakes/zendesk-data.ts';
+import { launchBrowser, playground, waitUntil } from './playground-page.ts';
+import type { Browser, Playground } from './playground-page.ts';
+
+const RULE_LABEL = 'Thank the customer';
+const SMS_TEXT = 'Thanks for contacting Acme! Your ticket is solved. Reply STOP to opt out.';
+const SENDER = TELNYX_DEMO.numbers.support1;
+const { users, tickets, phones } = ZENDESK_DEMO;
+
+describe('SMS journey', () => {
+  const stack = inject('stack');
+  let browser: Browser;
+  let pg: Playground;
+  const shot = (name: string) => pg.screenshot('journey', name);
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    pg = playground(browser.page);
+    await pg.open(stack.playgroundUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a supervisor creates a rule in the admin screen', async () => {
+    await pg.actAs(users.supervisor);
+    await pg.showAdminScreen();
+    const app = pg.navBar();
+    await app.getByRole('button', { name: 'New rule' }).click();
+
+    const editor = app.getByRole('form', { name: 'New rule' });
+    await editor.getByLabel('Label', { exact: true }).fill(RULE_LABEL);
+    await editor.getByLabel('Sender number').selectOption(SENDER);
+    const customer = editor.getByRole('checkbox', { name: 'The customer' }); // on by default
+    await editor.getByLabel('Custom text').fill(SMS_TEXT);
+    await editor.getByText(`${SMS_TEXT.length} / 500 characters`, { exact: false }).waitFor();
+    // Garden draws its own checkboxes over visually hidden inputs: people click the label.
+    const groups = editor.getByRole('group', { name: 'Groups' });
+    await groups.getByText('Support', { exact: true }).click();
+    await groups.getByText('Billing', { exact: true }).click();
+    const support = groups.getByRole('checkbox', { name: 'Support', exact: true });
+    const billing = groups.getByRole('checkbox', { name: 'Billing', exact: true });
+    for (const box of [customer, support, billing, editor.getByRole('checkbox', { name: 'The ticket is solved' })]) {
+      expect(await box.isChecked()).toBe(true);
+    }
+    await groups.scrollIntoViewIfNeeded();
+    await shot('rule-editor-filled');
+
+    await editor.getByRole('button', { name: 'Create rule' }).click();
+    const table = app.getByRole('table', { name: 'Rules in evaluation order' });
+    await table.getByText(RULE_LABEL, { exact: true }).waitFor();
+    expect(await table.textContent()).toContain(SENDER);
+    await shot('rule-saved');
+  });
+
+  it('solving a ticket puts the SMS on the sandbox phone with the exact text', async () => {
+    await pg.actAs(users.agent);
+    await pg.openTicket(tickets.damagedOrder);
+    await pg.sidebar().getByText(RULE_LABEL).waitFor(); // "this rule would send an SMS"
+    await shot('ticket-before-solve');
+
+    await pg.page.getByRole('button', { name: 'Solve ticket' }).click();
+    await waitUntil(async () => (await pg.ticketStatus()) === 'solved', 'the ticket shows solved');
+
+    const sms = pg.outbox().filter({ hasText: `To ${phones.customer}` });
+    await sms.waitFor();
+    expect(await pg.outboxCount()).toBe(1);
+    expect(await sms.locator('.sms__text').textContent()).toBe(SMS_TEXT);
+    expect(await sms.locator('.sms__meta').textContent()).toContain(`from ${SENDER}`);
+    await sms.filter({ hasText: 'Delivered' }).waitFor();
+    await shot('sms-on-phone');
+  });
+
+  it("the agent's sidebar shows the SMS delivered", async () => {
+    const send = pg.sidebar().getByRole('listitem').filter({ hasText: RULE_LABEL });
+    await pg.refreshSidebarUntil(send.getByText('Delivered', { exact: true }), 'the sidebar shows Delivered');
+    expect(await send.textContent()).toContain('(customer)');
+    expect(await send.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await shot('sidebar-delivered');
+  });
+
+  it('a carrier failure shows its reason in the sidebar, and Retry delivers exactly one more SMS', async () => {
+    await pg.page.getByLabel('Carrier error').selectOption({ label: 'Not routable (40001)' });
+    await pg.page.getByRole('button', { name: 'Fail next SMS' }).click();
+    await pg.page.getByText('The next SMS will fail: Not routable (40001).').waitFor();
+
+    await pg.openTicket(tickets.doubleCharge);
+    await pg.page.getByRole('button', { name: 'Solve ticket' }).click();
+    const failed = pg.outbox().filter({ hasText: `To ${phones.doubleChargeField}` });
+    await failed.filter({ hasText: 'Failed: Not routable (40001)' }).waitFor();
+    expect(await failed.locator('.sms__text').textContent()).toBe(SMS_TEXT);
+    expect(await pg.outboxCount()).toBe(2);
+
+    const send = pg.sidebar().getByRole('listitem').filter({ hasText: RULE_LABEL });
+    await pg.refreshSidebarUntil(send.getByText('Failed', { exact: true }), 'the sidebar shows Failed');
+    expect(await send.textContent()).toContain('Why: The carrier could not deliver it');
+    expect(await send.textContent()).toContain('Carrier: Not routable');
+    await shot('sidebar-failed');
+
+    await send.getByRole('button', { name: 'Retry' }).click();
+    const retried = pg
+      .outbox()
+      .filter({ hasText: `To ${phones.doubleChargeField}` })
+      .filter({ hasText: 'Delivered' });
+    await retried.waitFor();
+    expect(await retried.locator('.sms__text').textContent()).toBe(SMS_TEXT);
+    await pg.refreshSidebarUntil(send.getByText('Delivered', { exact: true }), 'the sidebar shows the retry delivered');
+    expect(await send.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+
+    // Exactly one extra message, also a little later (no duplicate from the queue or a callback).
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await pg.outboxCount()).toBe(3);
+    await shot('retry-delivered');
+  });
+});
