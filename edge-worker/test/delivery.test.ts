@@ -15,6 +15,7 @@ import {
   zendeskApiCalls,
   zd,
 } from './delivery-helpers.ts';
+import { demoAccount } from '../../test/fakes/zendesk-data.ts';
 
 const T = DEMO.tickets;
 const P = DEMO.phones;
@@ -162,6 +163,22 @@ describe('solved ticket -> SMS', () => {
       ['customer', 'skipped', 'no_valid_number'],
     ]);
     expect(done.sends[0]?.detail).toBe('assigned agent has no phone in Zendesk');
+  });
+
+  it('records an invalid phoneNumber value as a skip with the reason', async () => {
+    const t = await createDeliveryTenant({ settings: { customerFallbackToRequesterPhone: false } });
+    const seed = demoAccount();
+    const ticket = seed.tickets.find((x) => x.id === T.damagedOrder);
+    const field = ticket?.custom_fields.find((f) => f.id === DEMO.fields.phoneNumber);
+    if (!field) throw new Error('demo ticket without phoneNumber field');
+    field.value = '12 34';
+    await zd.seedAccount(t.subdomain, seed);
+    await createRules(t, deliveryRule(t));
+    await solve(t, T.damagedOrder);
+    const done = await settled(t, T.damagedOrder);
+    expect(done.sends[0]).toMatchObject({ status: 'skipped', reason: 'no_valid_number', recipientMasked: null });
+    expect(done.sends[0]?.detail).toMatch(/^phoneNumber field: /);
+    expect(await outbox(t)).toHaveLength(0);
   });
 
   it('records disabled rules that would have fired as skipped', async () => {
