@@ -7,9 +7,12 @@
 //   5. decide per recipient: reserve, hold for quiet hours, or skip with a reason
 //      (no valid number, duplicate, SMS not connected, opted out, frequency cap, rule disabled)
 //   6. write every decision to D1 in one batch (INSERT OR IGNORE on interaction+rule+recipient:
-//      reprocessing never adds a second send), mark the interaction done
-//   7. enqueue a send job per reserved / held send (send/send-sms.ts makes the Telnyx call)
-//   8. optionally add an internal note to the ticket listing what was sent (once)
+//      reprocessing never adds a second send)
+//   7. send each reserved send now (claimed first, send/send-sms.ts makes the Telnyx call);
+//      enqueue send jobs for retries and for held sends, delayed until quiet hours end
+//   8. mark the interaction done (only now: a crash before it means the queue redelivers, and
+//      the stored rows and their claims make the rerun send nothing twice)
+//   9. optionally add an internal note to the ticket listing what was sent (once)
 import { maskPhone } from '../../../shared/phone/normalize.ts';
 import { compileRules, evaluateRules } from '../../../shared/rules/evaluate.ts';
 import type { Rule } from '../../../shared/schemas/rule.ts';
@@ -19,11 +22,11 @@ import { readInstallation, type Installation } from '../db/installations.ts';
 import { claimInteraction, claimNote, setInteractionStatusStatement, type InteractionRow } from '../db/interactions.ts';
 import { listOptedOut } from '../db/opt-outs.ts';
 import { listRules } from '../db/rules.ts';
-import { countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
+import { claimSend, countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
-import type { InteractionJob, Job, QueueAction } from '../queue/jobs.ts';
+import { MAX_QUEUE_DELAY_S, type InteractionJob, type Job, type QueueAction } from '../queue/jobs.ts';
 import { telnyxFor } from '../telnyx/client.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
@@ -32,9 +35,7 @@ import { composeForRule, createSummaryLoader } from './compose-for-rule.ts';
 import { buildSnapshot, type Snapshot } from './interaction-snapshot.ts';
 import { quietHoursRelease } from './quiet-hours.ts';
 import { resolveRecipients } from './recipients.ts';
-
-/** Cloudflare Queues accept delays up to 12 hours; longer holds are re-enqueued when due. */
-export const MAX_QUEUE_DELAY_S = 12 * 60 * 60;
+import { deliverClaimed } from '../send/send-sms.ts';
 
 export async function processInteraction(env: Env, job: InteractionJob, nowMs: number): Promise<QueueAction> {
   const now = new Date(nowMs).toISOString();
@@ -77,23 +78,33 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   }
 
   const rows = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, nowMs });
-  const results = await env.DB.batch<SendRow>([
-    ...rows.map((row) => insertSendStatement(env.DB, row)),
-    setInteractionStatusStatement(env.DB, interaction.id, 'done', `${matched.length} rule(s) matched`, now),
-  ]);
+  const results = await env.DB.batch<SendRow>(rows.map((row) => insertSendStatement(env.DB, row)));
   // Enqueue from what is stored, not from the plan. An insert that returned no row was ignored
   // (a reprocessing after a crash): then the stored rows are read back.
   const inserted = results.slice(0, rows.length).map((r) => r.results[0]);
   const stored = inserted.every((r) => r !== undefined) ? (inserted as SendRow[]) : await listSendsForInteraction(env.DB, interaction.id);
   const jobs: Array<{ body: Job; delaySeconds?: number }> = [];
+  // Reserved sends go out from here, at once: a second queue hop would only add latency. Each is
+  // claimed first (one winner, as in a send job); what must be retried becomes a send job.
+  const outcomes = await Promise.all(
+    stored
+      .filter((s) => s.status === 'reserved')
+      .map(async (s) => {
+        const claimed = await claimSend(env.DB, s.id, now);
+        return { id: s.id, action: claimed ? await deliverClaimed(env, installation, claimed, now) : ({ action: 'ack' } as const) };
+      }),
+  );
+  for (const { id, action } of outcomes) {
+    if (action.action === 'retry') jobs.push({ body: { kind: 'send', sendId: id, installationId: installation.id }, delaySeconds: action.delaySeconds });
+  }
   for (const s of stored) {
-    if (s.status === 'reserved') jobs.push({ body: { kind: 'send', sendId: s.id, installationId: installation.id } });
     if (s.status === 'held' && s.scheduled_for) {
       const delay = Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil((Date.parse(s.scheduled_for) - nowMs) / 1000)));
       jobs.push({ body: { kind: 'send', sendId: s.id, installationId: installation.id }, delaySeconds: delay });
     }
   }
   if (jobs.length) await env.SEND_QUEUE.sendBatch(jobs);
+  await setInteractionStatusStatement(env.DB, interaction.id, 'done', `${matched.length} rule(s) matched`, now).run();
 
   if (installation.settings.internalNoteEnabled && (await claimNote(env.DB, interaction.id))) {
     await zendesk.addInternalNote(interaction.ticket_id, renderInternalNote(stored)).catch((err: unknown) => {

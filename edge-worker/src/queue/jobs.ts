@@ -20,5 +20,8 @@ export type Job = z.infer<typeof Job>;
 export type InteractionJob = z.infer<typeof InteractionJob>;
 export type SendJob = z.infer<typeof SendJob>;
 
+/** Cloudflare Queues accept delays up to 12 hours; longer holds are re-enqueued when due. */
+export const MAX_QUEUE_DELAY_S = 12 * 60 * 60;
+
 /** What the consumer does with a message after handling it. */
 export type QueueAction = { action: 'ack' } | { action: 'retry'; delaySeconds: number };

@@ -13,14 +13,13 @@
 //   - 40300 (recipient sent STOP): the number is recorded opted out, the send skipped.
 //   - other 4xx: failed/telnyx_rejected with Telnyx's code and title; an agent may retry.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'telnyx';
-import { readInstallation } from '../db/installations.ts';
+import { readInstallation, type Installation } from '../db/installations.ts';
 import { listOptedOut, recordOptOut } from '../db/opt-outs.ts';
 import { claimSend, readSend, recordSendOutcome, releaseSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { webhookUrls } from '../http/webhook-urls.ts';
 import { log } from '../log.ts';
-import type { QueueAction, SendJob } from '../queue/jobs.ts';
-import { MAX_QUEUE_DELAY_S } from '../pipeline/process-interaction.ts';
+import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../queue/jobs.ts';
 import { telnyxFor } from '../telnyx/client.ts';
 
 export const MAX_SEND_ATTEMPTS = 6;
@@ -47,6 +46,15 @@ export async function sendOne(env: Env, job: SendJob, nowMs: number): Promise<Qu
     await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'opted_out', detail: 'The recipient replied STOP', now });
     return { action: 'ack' };
   }
+  return deliverClaimed(env, installation, send, now);
+}
+
+/**
+ * Sends a send already claimed (status `sending`) by the caller: the send job above, or the
+ * interaction job right after reserving (which saves a queue hop for the common case). The
+ * answer says what the queue should do with a send job for it.
+ */
+export async function deliverClaimed(env: Env, installation: Installation, send: SendRow, now: string): Promise<QueueAction> {
   const conn = await telnyxFor(env, installation);
   if (!conn) {
     await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'sms_not_connected', detail: 'Telnyx is not connected', now });
