@@ -42,7 +42,7 @@ export async function runEngineBench(): Promise<BenchResult[]> {
   const singleInteraction: Interaction = { event: 'ticket_solved', ticketId: '1', groupId: '7', fields: { priority: 'High' } };
   results.push(measure('evaluate: single rule, one condition', 1, () => evaluateRules(single, singleInteraction).length));
 
-  for (const size of [10, 1_000, 10_000]) {
+  for (const size of [10, 100, 1_000, 10_000]) {
     const compiled = compileRules(makeRules(size, seededRandom(size)));
     results.push(
       measure(
@@ -50,6 +50,24 @@ export async function runEngineBench(): Promise<BenchResult[]> {
         size,
         (i) => evaluateRules(compiled, pickInteraction(i)).length,
       ),
+    );
+  }
+
+  // Conditions per rule: 1,000 rules for every group, each with k conditions that all hold, so
+  // every condition of every rule is evaluated (the worst case for k).
+  for (const k of [1, 5, 20]) {
+    const rules = Array.from({ length: 1_000 }, (_, i) =>
+      makeRule(i, {
+        groupIds: [],
+        fieldConditions: Array.from(
+          { length: k },
+          () => ({ field: 'requester.name', operator: 'equals', value: 'alex doe' }) as FieldCondition,
+        ),
+      }),
+    );
+    const compiled = compileRules(rules.map((r) => ({ ...r, enabled: true })));
+    results.push(
+      measure(`evaluate: 1,000 rules x ${k} condition(s), all hold`, 1_000, (i) => evaluateRules(compiled, pickInteraction(i)).length, 500),
     );
   }
 

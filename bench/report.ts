@@ -1,0 +1,489 @@
+// Turns the bench results into tables: aligned text for the terminal and Markdown for
+// BENCHMARKS.md (the block between the bench:results markers). No measuring here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppSizeRow } from './app-size.ts';
+import type { D1CountResult } from './d1-count.ts';
+import type { BenchResult } from './engine.ts';
+import type { FloorResult } from './floor.ts';
+import { ROOT } from './harness.ts';
+import type { RulesLoadRow } from './rules-load.ts';
+import type { SummaryBenchRow } from './summary.ts';
+import type { WorkerBenchResult } from './worker-bench.ts';
+import type { BundleSize } from './worker-size.ts';
+
+export interface Meta {
+  command: string;
+  date: string;
+  quick: boolean;
+  durationS: number;
+  machine: { cpu: string; cores: number; memoryGB: number; os: string; node: string; wrangler: string; workerd: string };
+  git: { commit: string; dirtyWorkerCode: boolean };
+  loadAverage: { start: number[]; end: number[] };
+}
+
+export interface Goal {
+  goal: string;
+  ours: string;
+  floor: string;
+  ratio: string;
+  met: boolean | null;
+  note: string;
+}
+
+export interface Results {
+  meta: Meta;
+  goals: Goal[];
+  derived: Derived | null;
+  bundle: BundleSize[] | null;
+  appSize: AppSizeRow[] | null;
+  engine: BenchResult[] | null;
+  rulesLoad: RulesLoadRow[] | null;
+  summary: SummaryBenchRow[] | null;
+  floor: FloorResult | null;
+  ours: WorkerBenchResult | null;
+  d1: D1CountResult | null;
+  errors: Array<{ section: string; message: string }>;
+  /** Sections run a second time because the measured workerd went away during the first. */
+  retried: Array<{ section: string; message: string }>;
+}
+
+export interface Derived {
+  cpuRatioMeasured: number | null;
+  e2eP50Ratio: number | null;
+  e2eP99Ratio: number | null;
+  throughputRatio: number | null;
+}
+
+export interface Table {
+  title: string;
+  columns: string[];
+  /** Columns (by index) aligned left; others right. */
+  left?: number[];
+  rows: Array<Array<string | number | null>>;
+  notes?: string[];
+}
+
+const fmt = (v: string | number | null | undefined): string => {
+  if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return '–';
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return v;
+};
+const x = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(v >= 10 ? 0 : 1)}x`);
+const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+
+export function buildTables(r: Results): Table[] {
+  const tables: Table[] = [];
+  tables.push({
+    title: 'Goals (reported, not asserted)',
+    columns: ['goal', 'ours', 'floor', 'ours/floor', 'met?', 'note'],
+    left: [0, 5],
+    rows: r.goals.map((g) => [g.goal, g.ours, g.floor, g.ratio, g.met === null ? '–' : g.met ? 'yes' : 'NO', g.note]),
+  });
+
+  const o = r.ours;
+  const f = r.floor;
+  if (o || f) {
+    const run = (name: string, a: WorkerBenchResult['burst'] | undefined, b: FloorResult['burst'] | undefined) => [
+      name,
+      a?.interactions ?? b?.interactions ?? null,
+      a ? `${a.e2e.p50Ms} / ${a.e2e.p99Ms}` : null,
+      b ? `${b.e2e.p50Ms} / ${b.e2e.p99Ms}` : null,
+      a ? a.throughputPerS : null,
+      b ? b.throughputPerS : null,
+      a ? a.cpuMsPerInteraction : null,
+      b ? b.cpuMsPerInteraction : null,
+    ];
+    tables.push({
+      title: 'End to end: signed webhook -> SMS received by the Telnyx fake',
+      columns: [
+        'run',
+        'n',
+        'ours e2e p50 / p99 ms',
+        'floor e2e p50 / p99 ms',
+        'ours int./s',
+        'floor int./s',
+        'ours CPU ms/int.',
+        'floor CPU ms/int.',
+      ],
+      left: [0],
+      rows: [
+        run('low rate (1 every 250 ms)', o?.lowRate, f?.lowRate),
+        run(`burst (${o?.burst.interactions ?? f?.burst.interactions} at 8 in flight)`, o?.burst, f?.burst),
+      ],
+      notes: [
+        'CPU = the runtime workerd process (utime+stime via /proc schedstat), idle rate subtracted, divided by interactions. Locally that process also runs D1 (SQLite), the Queues broker and miniflare plumbing.',
+        'ours int./s = interactions from first webhook to last SMS; the floor answers each webhook only after its SMS is sent.',
+      ],
+    });
+  }
+  if (o || f) {
+    const levels = o?.ingest.map((p) => p.connections) ?? f?.load.map((p) => p.connections) ?? [];
+    tables.push({
+      title: 'Webhook ingest under load (closed loop, keep-alive, each request a new signed webhook)',
+      columns: [
+        'connections',
+        'ours req/s',
+        'ours p50 ms',
+        'ours p99 ms',
+        'ours CPU ms/req',
+        'floor req/s',
+        'floor p50 ms',
+        'floor p99 ms',
+      ],
+      rows: levels.map((c) => {
+        const a = o?.ingest.find((p) => p.connections === c);
+        const b = f?.load.find((p) => p.connections === c);
+        return [
+          c,
+          a?.rps ?? null,
+          a?.p50Ms ?? null,
+          a?.p99Ms ?? null,
+          a?.cpuMsPerRequest ?? null,
+          b?.rps ?? null,
+          b?.p50Ms ?? null,
+          b?.p99Ms ?? null,
+        ];
+      }),
+      notes: [
+        "ours: POST on an installation without rules: verify, record the receipt, enqueue, 202; the queue consumer's short pass over each receipt runs meanwhile and is in the CPU figure (measured until the queue drained).",
+        'floor: every request is a whole interaction (verify, Zendesk ticket fetch, Telnyx send) before its answer.',
+      ],
+    });
+  }
+  if (o) {
+    const d1Rows = (rules: number) => r.d1?.cases.find((c) => c.rules === rules && c.name.includes('rule'))?.rowsRead ?? null;
+    tables.push({
+      title: 'Growth: rules per installation (N-1 rules evaluated that never match, 1 that does)',
+      columns: [
+        'rules',
+        'CPU ms/interaction',
+        'e2e p50 ms',
+        'e2e p99 ms',
+        'interactions/s',
+        'D1 rows read/int.',
+        'load rules, JS ms (Node)',
+        'setup s',
+      ],
+      rows: o.rules.map((p) => {
+        const load = r.rulesLoad?.find((l) => l.rules === p.rules);
+        return [
+          p.rules,
+          p.run.cpuMsPerInteraction,
+          p.run.e2e.p50Ms,
+          p.run.e2e.p99Ms,
+          p.run.throughputPerS,
+          d1Rows(p.rules),
+          load ? Math.round((load.parseMs + load.compileMs) * 100) / 100 : null,
+          p.setupS,
+        ];
+      }),
+      notes: [
+        'CPU as in the end-to-end table (runtime workerd incl. the local D1). D1 rows read from the counting worker (100 rules measured; ~2 rows per stored rule). "load rules" = the Node measurement of the rules-load table.',
+      ],
+    });
+    tables.push({
+      title: 'Growth: installations',
+      columns: ['case', 'CPU ms/interaction', 'e2e p50 ms', 'Zendesk calls/int.', 'note'],
+      left: [0, 4],
+      rows: [
+        [
+          `${o.installations.before} installations in D1 (main tenant, burst)`,
+          o.burst.cpuMsPerInteraction,
+          o.burst.e2e.p50Ms,
+          calls(o.burst),
+          '',
+        ],
+        [
+          `${o.installations.after} installations in D1 (same tenant)`,
+          o.installations.run.cpuMsPerInteraction,
+          o.installations.run.e2e.p50Ms,
+          calls(o.installations.run),
+          `${o.installations.after - o.installations.before} added in ${o.installations.provisionS} s`,
+        ],
+        [
+          `${o.spread.tenants} active tenants, first interaction each`,
+          o.spread.cold.cpuMsPerInteraction,
+          o.spread.cold.e2e.p50Ms,
+          calls(o.spread.cold),
+          'per-isolate caches cold',
+        ],
+        [
+          `${o.spread.tenants} active tenants, 2nd and 3rd interaction`,
+          o.spread.warm.cpuMsPerInteraction,
+          o.spread.warm.e2e.p50Ms,
+          calls(o.spread.warm),
+          '',
+        ],
+      ],
+    });
+    tables.push({
+      title: 'Memory (resident set of the runtime workerd)',
+      columns: ['', 'MB'],
+      left: [0],
+      rows: [
+        ['ours, idle after warm-up', o.memory.idleMB],
+        ['ours, after the load runs', o.memory.afterLoadMB],
+        ['ours, peak', o.memory.peakMB],
+        ['floor, idle after warm-up', f?.memory.idleMB ?? null],
+        ['floor, peak', f?.memory.peakMB ?? null],
+        ["wrangler's dev proxy workerd (not in production)", o.memory.proxyMB],
+      ],
+    });
+  }
+  if (r.d1) {
+    tables.push({
+      title: 'D1 and API calls per interaction (counting wrapper on the real code path)',
+      columns: ['case', 'D1 statements', 'D1 round trips', 'rows read', 'rows written', 'queue msgs', 'Zendesk calls', 'Telnyx calls'],
+      left: [0],
+      rows: r.d1.cases.map((c) => [
+        c.name,
+        c.statements,
+        c.calls,
+        c.rowsRead,
+        c.rowsWritten,
+        c.queueMessages,
+        c.zendeskApiCalls,
+        c.telnyxCalls,
+      ]),
+      notes: [`Per stage (one matching rule): ${stageLine(r.d1)}.`],
+    });
+    const first = r.d1.cases[0];
+    if (first) {
+      tables.push({
+        title: `D1 statements of one interaction by SQL ("${first.name}")`,
+        columns: ['per int.', 'stage: SQL'],
+        left: [1],
+        rows: Object.entries(first.bySql).map(([sql, n]) => [n, sql]),
+      });
+    }
+    tables.push({
+      title: 'What the local runtime itself costs (CPU of the runtime workerd)',
+      columns: ['probe', 'CPU ms'],
+      left: [0],
+      rows: [
+        ['one HTTP request with an empty answer', r.d1.probes.requestMs],
+        ['one D1 round trip (SELECT 1) in the local emulator', r.d1.probes.d1CallMs],
+        ['one queue send in the local emulator', r.d1.probes.queueSendMs],
+      ],
+    });
+  }
+  if (r.engine) {
+    tables.push({
+      title: 'Engine (pure, Node): rule evaluation, composition, segment counting',
+      columns: ['case', 'rules', 'ops/s', 'µs/op'],
+      left: [0],
+      rows: r.engine.map((e) => [e.name, e.rules || '', Math.round(e.opsPerSec), Math.round(e.nsPerOp / 10) / 100]),
+    });
+  }
+  if (r.rulesLoad) {
+    tables.push({
+      title: 'Loading the rules, on every interaction (pure, Node): stored JSON -> zod RuleInput -> compileRules',
+      columns: ['rules', 'JSON.parse + zod ms', 'compileRules ms', 'total ms', 'JSON.parse alone ms'],
+      rows: r.rulesLoad.map((l) => [l.rules, l.parseMs, l.compileMs, Math.round((l.parseMs + l.compileMs) * 1000) / 1000, l.jsonOnlyMs]),
+      notes: [
+        'edge-worker/src/db/rules.ts listRules re-validates every stored rule with zod, and the pipeline compiles them, for every interaction; evaluation itself is microseconds (engine table).',
+      ],
+    });
+  }
+  if (r.summary) {
+    tables.push({
+      title: 'Extractive summary (pure, Node)',
+      columns: ['case', 'comments', 'ms/summary'],
+      left: [0],
+      rows: r.summary.map((s) => [s.name, s.comments, Math.round(s.msPerSummary * 1000) / 1000]),
+    });
+  }
+  if (r.bundle) {
+    tables.push({
+      title: 'Worker bundle (wrangler deploy --dry-run)',
+      columns: ['worker', 'raw', 'gzip'],
+      left: [0],
+      rows: r.bundle.map((b) => [b.worker, kB(b.rawBytes), kB(b.gzipBytes)]),
+      notes: [
+        'Workers limits (compressed): 3 MB free plan, 10 MB paid.',
+        ...r.bundle
+          .filter((b) => b.byPackage?.length)
+          .map(
+            (b) =>
+              `${b.worker}, raw bytes by package (source map): ${(b.byPackage ?? []).map((p) => `${p.name} ${kB(p.bytes)}`).join(', ')}.`,
+          ),
+      ],
+    });
+  }
+  if (r.appSize) {
+    tables.push({
+      title: 'Zendesk app per location (gzip, what the location page loads)',
+      columns: ['location', 'JS', 'CSS', 'total', 'budget'],
+      left: [0],
+      rows: r.appSize.map((a) => [
+        a.location,
+        kB(a.jsGzipBytes),
+        kB(a.cssGzipBytes),
+        `${a.totalGzipKB} kB`,
+        a.budgetKB === null ? '–' : `${a.budgetKB} kB ${a.withinBudget ? 'ok' : 'OVER'}`,
+      ]),
+    });
+  }
+  return tables;
+}
+
+function calls(run: { zendeskApiCalls: number | null; interactions: number }): number | null {
+  return run.zendeskApiCalls === null ? null : Math.round((run.zendeskApiCalls / run.interactions) * 100) / 100;
+}
+
+function stageLine(d1: D1CountResult): string {
+  const c = d1.cases[0];
+  if (!c) return '–';
+  return (Object.entries(c.byStage) as Array<[string, { statements: number; calls: number }]>)
+    .map(([stage, v]) => `${stage} ${v.statements} statements / ${v.calls} round trips`)
+    .join(', ');
+}
+
+/** max_batch_timeout of the product's queue consumer, from /wrangler.toml (null when not found). */
+export function batchTimeoutS(): number | null {
+  try {
+    const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+    const m = /^\s*max_batch_timeout\s*=\s*([\d.]+)/m.exec(toml);
+    return m?.[1] ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function goalsFrom(r: Omit<Results, 'goals' | 'derived'>): { goals: Goal[]; derived: Derived } {
+  const o = r.ours;
+  const f = r.floor;
+  const d1 = r.d1;
+  const plain = d1?.cases.find((c) => c.name === 'one matching rule');
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : null);
+
+  const derived: Derived = {
+    cpuRatioMeasured: ratio(o?.burst.cpuMsPerInteraction, f?.burst.cpuMsPerInteraction),
+    e2eP50Ratio: ratio(o?.lowRate.e2e.p50Ms, f?.lowRate.e2e.p50Ms),
+    e2eP99Ratio: ratio(o?.lowRate.e2e.p99Ms, f?.lowRate.e2e.p99Ms),
+    throughputRatio: ratio(o?.burst.throughputPerS, f?.burst.throughputPerS),
+  };
+  const ingest1 = o?.ingest[0];
+  const floor1 = f?.load[0];
+  const hops = plain?.queueMessages ?? null;
+  const timeout = batchTimeoutS();
+  const invocations = hops === null ? null : 1 + hops;
+  const load1000 = r.rulesLoad?.find((l) => l.rules === 1000);
+  const goals: Goal[] = [
+    {
+      goal: 'Ingest answered within milliseconds (loopback, 1 connection)',
+      ours: ingest1 ? `p50 ${ingest1.p50Ms} ms, p99 ${ingest1.p99Ms} ms` : '–',
+      floor: floor1 ? `p50 ${floor1.p50Ms} ms, p99 ${floor1.p99Ms} ms` : '–',
+      ratio: x(ratio(ingest1?.p50Ms, floor1?.p50Ms)),
+      met: ingest1 ? ingest1.p50Ms <= 10 : null,
+      note: 'met = p50 <= 10 ms; the floor does the whole interaction inside its request',
+    },
+    {
+      goal: 'Zendesk API calls per interaction, no summary <= 2',
+      ours: o ? `${calls(o.burst)} warm, ${o.zendeskCallsPerInteraction.coldTenant} first per tenant & isolate` : '–',
+      floor: '1',
+      ratio: '',
+      met: o ? Math.max(calls(o.burst) ?? 99, o.zendeskCallsPerInteraction.coldTenant) <= 2 : null,
+      note: 'ticket with users+groups sideloaded; ticket fields cached per isolate for 10 min',
+    },
+    {
+      goal: 'Zendesk API calls per interaction, with summary <= 3',
+      ours: o
+        ? `${o.zendeskCallsPerInteraction.withSummary}${d1 ? `; ${d1.cases.find((c) => c.name.includes('note'))?.zendeskApiCalls ?? '–'} with the internal note on` : ''}`
+        : '–',
+      floor: '–',
+      ratio: '',
+      met: o ? o.zendeskCallsPerInteraction.withSummary <= 3 : null,
+      note: '+ comments; + 1 write when the optional internal note is on',
+    },
+    {
+      goal: 'D1 statements per interaction <= 6',
+      ours: plain ? `${plain.statements} in ${plain.calls} round trips` : '–',
+      floor: '0',
+      ratio: '',
+      met: plain ? plain.statements <= 6 : null,
+      note: plain ? stageLine(d1 as D1CountResult) : '',
+    },
+    {
+      goal: 'Latency <= 1.3x the floor (end to end, low rate)',
+      ours: o ? `p50 ${o.lowRate.e2e.p50Ms} ms, p99 ${o.lowRate.e2e.p99Ms} ms` : '–',
+      floor: f ? `p50 ${f.lowRate.e2e.p50Ms} ms, p99 ${f.lowRate.e2e.p99Ms} ms` : '–',
+      ratio: `${x(derived.e2eP50Ratio)} / ${x(derived.e2eP99Ratio)}`,
+      met: derived.e2eP50Ratio === null ? null : derived.e2eP50Ratio <= 1.3,
+      note:
+        hops === null
+          ? ''
+          : `${hops} queue hop(s) per interaction; locally each waits up to max_batch_timeout = ${timeout ?? '?'} s when the batch does not fill`,
+    },
+    {
+      goal: 'CPU per interaction <= 1.3x the floor (measured, local)',
+      ours: o ? `${o.burst.cpuMsPerInteraction.toFixed(2)} ms` : '–',
+      floor: f ? `${f.burst.cpuMsPerInteraction.toFixed(2)} ms` : '–',
+      ratio: x(derived.cpuRatioMeasured),
+      met: derived.cpuRatioMeasured === null ? null : derived.cpuRatioMeasured <= 1.3,
+      note:
+        plain && d1
+          ? `upper bound: the process also runs the local D1 and Queues; one D1 round trip alone costs ${d1.probes.d1CallMs} ms of it (probe), an interaction makes ${plain.calls}`
+          : 'upper bound: the process also runs the local D1 and Queues',
+    },
+    {
+      goal: 'CPU well inside the 10 ms free-plan limit (per invocation)',
+      ours: o ? `${o.burst.cpuMsPerInteraction.toFixed(1)} ms over ${invocations ?? '?'} invocations, emulator included` : '–',
+      floor: '',
+      ratio: '',
+      met: null,
+      note: `not separable from the emulator with /proc (an upper bound); with 1,000 rules, loading them alone is ${load1000 ? `${(load1000.parseMs + load1000.compileMs).toFixed(1)} ms` : '?'} of JS (Node); a queue invocation carries up to max_batch_size messages`,
+    },
+    {
+      goal: 'Throughput (informational, end to end, 8 in flight)',
+      ours: o ? `${o.burst.throughputPerS} interactions/s` : '–',
+      floor: f ? `${f.burst.throughputPerS} interactions/s` : '–',
+      ratio: x(derived.throughputRatio),
+      met: null,
+      note: 'one workerd process on a 2-core machine shared with the fakes and the load generator',
+    },
+  ];
+  return { goals, derived };
+}
+
+export function renderText(tables: Table[]): string {
+  const out: string[] = [];
+  for (const t of tables) {
+    const rows = t.rows.map((row) => row.map(fmt));
+    const widths = t.columns.map((c, i) => Math.max(c.length, ...rows.map((row) => (row[i] ?? '').length)));
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, i) => (t.left?.includes(i) ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd();
+    out.push(`\n${t.title}`, line(t.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+    for (const n of t.notes ?? []) out.push(`  ${n}`);
+  }
+  return out.join('\n');
+}
+
+export function renderMarkdown(r: Results, tables: Table[]): string {
+  const m = r.meta;
+  const out: string[] = [
+    `Measured ${m.date} with \`${m.command}\` (${m.durationS} s${m.quick ? ', --quick sizes' : ''}), commit \`${m.git.commit.slice(0, 10)}\`${m.git.dirtyWorkerCode ? ' with uncommitted changes under edge-worker/ or shared/' : ''}.`,
+    `Machine: ${m.machine.cpu}, ${m.machine.cores} cores, ${m.machine.memoryGB} GB, ${m.machine.os}; Node ${m.machine.node}, wrangler ${m.machine.wrangler}, workerd ${m.machine.workerd}. Load average at start ${m.loadAverage.start.join(' / ')}, at end ${m.loadAverage.end.join(' / ')} (1/5/15 min).`,
+  ];
+  if (r.errors.length) out.push('', `**Sections that failed:** ${r.errors.map((e) => `${e.section}: ${e.message}`).join('; ')}`);
+  if (r.retried.length)
+    out.push('', `Sections run twice (the first attempt lost its workerd): ${r.retried.map((e) => e.section).join(', ')}.`);
+  for (const t of tables) {
+    const esc = (s: string) => s.replace(/\|/g, '\\|');
+    out.push(
+      '',
+      `#### ${t.title}`,
+      '',
+      `| ${t.columns.map(esc).join(' | ')} |`,
+      `|${t.columns.map((_, i) => (t.left?.includes(i) ? ' --- ' : ' ---: ')).join('|')}|`,
+    );
+    for (const row of t.rows) out.push(`| ${row.map((c) => esc(fmt(c))).join(' | ')} |`);
+    if (t.notes?.length) out.push('', ...t.notes.map((n) => `_${n}_`));
+  }
+  return out.join('\n');
+}
