@@ -1,7 +1,8 @@
 // Rules CRUD, reorder, duplicate, validation and the audit trail, through HTTP into the worker
 // with a real local D1 and the Zendesk / Telnyx fakes.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { as, call, appToken, createTenant, GROUPS, ruleInput, SENDER, USERS, type Tenant } from './helpers.ts';
+import { env } from 'cloudflare:test';
+import { as, call, appToken, control, createTenant, GROUPS, ruleInput, SENDER, USERS, type Tenant } from './helpers.ts';
 
 let t: Tenant;
 let admin: Awaited<ReturnType<typeof as>>;
@@ -190,5 +191,21 @@ describe('audit trail', () => {
     expect(Object.keys(entries[2].changes)).toEqual(['label']);
     const paged = await supervisor('GET', `/v1/audit?limit=1&before=${entries[1].id}`);
     expect(paged.body.entries.map((e: { action: string }) => e.action)).toEqual(['rule.update']);
+  });
+});
+
+describe('when Telnyx is unavailable', () => {
+  it('answers 503 instead of blaming the setup', async () => {
+    const tenant = await createTenant();
+    await control(env.TELNYX_FAKE_URL, 'POST', '/faults', {
+      apiKey: tenant.telnyxApiKey,
+      method: 'GET',
+      pathPattern: '/phone_numbers$',
+      status: 503,
+      times: 1,
+    });
+    const res = await (await as(tenant, 'admin'))('POST', '/v1/rules', ruleInput());
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('upstream_unavailable');
   });
 });

@@ -225,8 +225,11 @@ export async function startHttpServer(
       }
     })();
   });
-  // Keep-alive sockets would hold close() open; the fakes are short-lived test servers.
-  server.keepAliveTimeout = 1000;
+  // Idle keep-alive connections stay open for a minute, like real API front ends: a server that
+  // drops them after 1 s races workerd reusing them, and a POST on a connection closed under it
+  // is reported as "Network connection lost." (an SMS recorded as outcome unknown). close()
+  // ends them explicitly.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

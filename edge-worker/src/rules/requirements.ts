@@ -5,6 +5,8 @@ import type { Installation } from '../db/installations.ts';
 import type { Env } from '../env.ts';
 import { listSenderNumbers, telnyxFor } from '../telnyx/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
+import { UpstreamError } from '../errors.ts';
+import { APIError } from 'telnyx';
 
 export interface RequirementFacts extends Requirements {
   /** The messaging profile's numbers (empty when SMS is not connected). */
@@ -13,11 +15,13 @@ export interface RequirementFacts extends Requirements {
 
 export async function readRequirements(env: Env, installation: Installation): Promise<RequirementFacts> {
   const conn = await telnyxFor(env, installation);
+  // A rejected key or profile means "not set up"; Telnyx or Zendesk being unavailable is not an
+  // unmet requirement: it propagates as 503 so nobody is told to fix a setup that is fine.
   const [senderNumbers, groups] = await Promise.all([
-    conn ? listSenderNumbers(conn).catch(() => [] as string[]) : Promise.resolve([] as string[]),
+    conn ? listSenderNumbers(conn).catch(unlessUnavailable('telnyx', [] as string[])) : Promise.resolve([] as string[]),
     zendeskFor(env, installation)
       .then((z) => z.listGroups())
-      .catch(() => []),
+      .catch(unlessUnavailable('zendesk', [])),
   ]);
   const missing: Requirements['missing'] = [];
   if (!conn) missing.push('sms_connected');
@@ -30,5 +34,16 @@ export async function readRequirements(env: Env, installation: Installation): Pr
     ready: missing.length === 0,
     missing,
     senderNumbers,
+  };
+}
+
+function unlessUnavailable<T>(service: 'zendesk' | 'telnyx', fallback: T) {
+  return (err: unknown): T => {
+    if (err instanceof UpstreamError && err.isTransient) throw err;
+    if (err instanceof APIError) {
+      const status = typeof err.status === 'number' ? err.status : 0;
+      if (status === 0 || status === 429 || status >= 500) throw new UpstreamError(service, status, err.message);
+    }
+    return fallback;
   };
 }
