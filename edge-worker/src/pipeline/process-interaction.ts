@@ -27,7 +27,7 @@ import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
 import { MAX_QUEUE_DELAY_S, type InteractionJob, type Job, type QueueAction } from '../queue/jobs.ts';
-import { telnyxFor } from '../telnyx/client.ts';
+import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
@@ -77,7 +77,8 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
     return { action: 'ack' };
   }
 
-  const rows = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, nowMs });
+  const conn = await telnyxFor(env, installation);
+  const rows = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, conn, nowMs });
   const results = await env.DB.batch<SendRow>(rows.map((row) => insertSendStatement(env.DB, row)));
   // Enqueue from what is stored, not from the plan. An insert that returned no row was ignored
   // (a reprocessing after a crash): then the stored rows are read back.
@@ -91,7 +92,7 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
       .filter((s) => s.status === 'reserved')
       .map(async (s) => {
         const claimed = await claimSend(env.DB, s.id, now);
-        return { id: s.id, action: claimed ? await deliverClaimed(env, installation, claimed, now) : ({ action: 'ack' } as const) };
+        return { id: s.id, action: claimed ? await deliverClaimed(env, installation, claimed, now, conn) : ({ action: 'ack' } as const) };
       }),
   );
   for (const { id, action } of outcomes) {
@@ -122,6 +123,7 @@ interface PlanInput {
   matched: Rule[];
   disabledMatches: Rule[];
   zendesk: ZendeskClient;
+  conn: TelnyxConnection | null;
   nowMs: number;
 }
 
@@ -129,7 +131,7 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
   const { installation, interaction, snapshot, nowMs } = p;
   const settings = installation.settings;
   const now = new Date(nowMs).toISOString();
-  const conn = await telnyxFor(env, installation);
+  const conn = p.conn;
   const summaries = createSummaryLoader(env, { zendesk: p.zendesk, ticketId: interaction.ticket_id, snapshot, settings });
 
   const planned: Array<{ rule: Rule; disabled: boolean; recipients: ReturnType<typeof resolveRecipients> }> = [

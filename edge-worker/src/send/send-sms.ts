@@ -20,7 +20,7 @@ import type { Env } from '../env.ts';
 import { webhookUrls } from '../http/webhook-urls.ts';
 import { log } from '../log.ts';
 import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../queue/jobs.ts';
-import { telnyxFor } from '../telnyx/client.ts';
+import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
 
 export const MAX_SEND_ATTEMPTS = 6;
 
@@ -54,8 +54,16 @@ export async function sendOne(env: Env, job: SendJob, nowMs: number): Promise<Qu
  * interaction job right after reserving (which saves a queue hop for the common case). The
  * answer says what the queue should do with a send job for it.
  */
-export async function deliverClaimed(env: Env, installation: Installation, send: SendRow, now: string): Promise<QueueAction> {
-  const conn = await telnyxFor(env, installation);
+export async function deliverClaimed(
+  env: Env,
+  installation: Installation,
+  send: SendRow,
+  now: string,
+  // The caller's connection when it has one: decrypting credentials and building the SDK client
+  // once per job instead of once per send.
+  connection?: TelnyxConnection | null,
+): Promise<QueueAction> {
+  const conn = connection === undefined ? await telnyxFor(env, installation) : connection;
   if (!conn) {
     await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'sms_not_connected', detail: 'Telnyx is not connected', now });
     return { action: 'ack' };
