@@ -4,13 +4,14 @@
 // workers (bench/floor-worker, bench/d1-count-worker). The product's own stack comes from
 // scripts/local-stack.ts.
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type Child, stopChild } from '../scripts/child-process.ts';
+export { type Child, stopChild };
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -230,12 +231,6 @@ export async function findRuntimeEntry(runtimePid: number, healthPath = '/health
 
 // --- child processes --------------------------------------------------------------------------------
 
-export interface Child {
-  process: ChildProcess;
-  tail: string[];
-  exited: Promise<number | null>;
-}
-
 export function startChild(args: string[], opts: { logFile?: string; env?: Record<string, string> } = {}): Child {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -254,24 +249,6 @@ export function startChild(args: string[], opts: { logFile?: string; env?: Recor
   return { process: child, tail, exited };
 }
 
-export async function stopChild(child: Child): Promise<void> {
-  const pid = child.process.pid;
-  if (pid === undefined || child.process.exitCode !== null || child.process.signalCode !== null) return;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
-  if ((await Promise.race([child.exited, timeout])) === 'timeout') {
-    signal('SIGKILL');
-    await child.exited;
-  }
-  signal('SIGKILL'); // workerd may outlive wrangler by a moment; the group is ours
-}
 
 export async function runChild(args: string[], what: string, logFile?: string): Promise<void> {
   const child = startChild(args, { logFile });

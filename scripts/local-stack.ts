@@ -5,7 +5,6 @@
 // browser tests (test/e2e/); each caller picks its ports and state folder, so they can run at once.
 // Node >= 22 (type stripping); wrangler is started with Node 22 as well (it refuses older ones).
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +17,7 @@ import { signJwtHs256 } from '../playground/zaf-proxy.ts';
 import { telnyxControl } from '../test/fakes/control-client.ts';
 import { demoAccount, demoTelnyxAccount, startFakes, TELNYX_DEMO, ZENDESK_DEMO } from '../test/fakes/index.ts';
 import type { Fakes } from '../test/fakes/index.ts';
+import { type Child, stopChild } from './child-process.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -111,13 +111,6 @@ function node22(): string {
   throw new Error('Node 22 or later is needed (wrangler refuses older ones): run through `npm run` / `npm start`.');
 }
 
-interface Child {
-  process: ChildProcess;
-  /** The last lines it printed, for error messages. */
-  tail: string[];
-  exited: Promise<number | null>;
-}
-
 function startChild(args: string[], output: LocalStackOptions['workerOutput'], prefix: string, env: Record<string, string> = {}): Child {
   const child = spawn(node22(), args, {
     cwd: ROOT,
@@ -160,25 +153,6 @@ async function runChild(args: string[], output: LocalStackOptions['workerOutput'
   if (code !== 0) throw new Error(`${what} failed (exit ${code}):\n${child.tail.join('\n')}`);
 }
 
-async function stopChild(child: Child): Promise<void> {
-  const pid = child.process.pid;
-  if (pid === undefined || child.process.exitCode !== null) return;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
-  if ((await Promise.race([child.exited, timeout])) === 'timeout') {
-    signal('SIGKILL');
-    await child.exited;
-  }
-  // workerd may outlive wrangler by a moment; the group is ours.
-  signal('SIGKILL');
-}
 
 // --- the app build ----------------------------------------------------------------------------
 
