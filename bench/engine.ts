@@ -10,6 +10,7 @@ import { countSegments } from '../shared/compose/segments.ts';
 import { compileRules, type EngineRule, evaluateRules, explainRules } from '../shared/rules/evaluate.ts';
 import type { Interaction } from '../shared/schemas/interaction.ts';
 import type { FieldCondition } from '../shared/schemas/rule.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 export interface BenchResult {
   name: string;
@@ -213,17 +214,6 @@ function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-/** Deterministic PRNG (mulberry32), so runs compare like with like. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function printTable(results: readonly BenchResult[]): void {
   const rows = results.map((r) => [

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ComposeInput, composeMessage, DATA_VALUE_MIN_CHARS, renderDataLines, SUMMARY_MIN_CHARS, summaryBudget } from './compose.ts';
 import { countSegments, isGsm7 } from './segments.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 const EMOJI = '😀';
 
@@ -320,14 +321,3 @@ describe('renderDataLines', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

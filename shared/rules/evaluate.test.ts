@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../schemas/interaction.ts';
 import type { EndEvent, FieldCondition } from '../schemas/rule.ts';
 import { compileRules, type EngineRule, evaluateRules, explainRules, testFieldCondition } from './evaluate.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 interface TestRule extends EngineRule {
   label: string;
@@ -388,14 +389,3 @@ describe('explainRules', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

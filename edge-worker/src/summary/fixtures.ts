@@ -1,6 +1,7 @@
 // Realistic ticket conversations for the summariser's tests and benchmark. Not imported by the worker.
 // Pure data and deterministic generators (a seeded PRNG: same arguments, same thread).
 import type { SummaryComment } from './types.ts';
+import { seededRandom as createRandom } from '../../../test/support/seeded-random.ts';
 
 let clock = Date.parse('2026-03-02T09:00:00Z');
 function at(minutes: number): string {
@@ -126,17 +127,6 @@ export function createSystemOnlyTicket(): SummaryComment[] {
 // ---------------------------------------------------------------------------------------------
 // Long threads
 
-/** Mulberry32: a tiny seeded PRNG, so generated threads are the same on every run. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CUSTOMER_LINES = [
   'The invoice for March still shows the old price of 49 EUR instead of 39 EUR.',

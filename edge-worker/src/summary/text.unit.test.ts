@@ -1,20 +1,10 @@
 // Specification of the text units: code-point length, sentence spans, words, budget-safe cuts.
 import { describe, expect, it } from 'vitest';
 import { ELLIPSIS, countChars, fitToBudget, splitSentences, splitWords, truncateAtWordBoundary } from './text.ts';
+import { seededRandom as createRandom } from '../../../test/support/seeded-random.ts';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Mulberry32, so the "random" texts are the same on every run. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'The router restarts every night.',
