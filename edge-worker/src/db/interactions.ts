@@ -21,32 +21,36 @@ export interface InteractionRow {
 
 /**
  * Records a receipt unless the same ticket and event arrived within the duplicate window.
- * One statement: D1 runs statements one at a time, so two concurrent deliveries cannot both
- * insert. Returns the interaction (new or existing) and whether this call created it.
+ * One statement in the common case: D1 runs statements one at a time, so two concurrent
+ * deliveries cannot both insert. Only a duplicate costs a second statement, to read the
+ * interaction it belongs to. Returns the interaction (new or existing) and whether this call
+ * created it.
  */
 export async function recordReceipt(
   db: D1Database,
   r: { id: string; installationId: string; ticketId: string; event: EndEvent; source: string; nowMs: number },
 ): Promise<{ interaction: InteractionRow; created: boolean }> {
   const now = new Date(r.nowMs).toISOString();
-  const [insert, select] = await db.batch<InteractionRow>([
-    db
-      .prepare(
-        `INSERT INTO interactions (id, installation_id, ticket_id, event, source, status, received_at, received_ms, updated_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?6
-         WHERE NOT EXISTS (SELECT 1 FROM interactions WHERE installation_id = ?2 AND ticket_id = ?3 AND event = ?4 AND received_ms > ?8)`,
-      )
-      .bind(r.id, r.installationId, r.ticketId, r.event, r.source, now, r.nowMs, r.nowMs - DUPLICATE_WINDOW_MS),
-    db
-      .prepare(
-        `SELECT * FROM interactions WHERE installation_id = ? AND ticket_id = ? AND event = ? AND received_ms > ?
-         ORDER BY received_ms DESC LIMIT 1`,
-      )
-      .bind(r.installationId, r.ticketId, r.event, r.nowMs - DUPLICATE_WINDOW_MS),
-  ]);
-  const interaction = select?.results[0];
-  if (!interaction) throw new Error('interaction missing after receipt');
-  return { interaction, created: (insert?.meta.changes ?? 0) > 0 && interaction.id === r.id };
+  const windowStart = r.nowMs - DUPLICATE_WINDOW_MS;
+  const inserted = await db
+    .prepare(
+      `INSERT INTO interactions (id, installation_id, ticket_id, event, source, status, received_at, received_ms, updated_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?6
+       WHERE NOT EXISTS (SELECT 1 FROM interactions WHERE installation_id = ?2 AND ticket_id = ?3 AND event = ?4 AND received_ms > ?8)
+       RETURNING *`,
+    )
+    .bind(r.id, r.installationId, r.ticketId, r.event, r.source, now, r.nowMs, windowStart)
+    .first<InteractionRow>();
+  if (inserted) return { interaction: inserted, created: true };
+  const existing = await db
+    .prepare(
+      `SELECT * FROM interactions WHERE installation_id = ? AND ticket_id = ? AND event = ? AND received_ms > ?
+       ORDER BY received_ms DESC LIMIT 1`,
+    )
+    .bind(r.installationId, r.ticketId, r.event, windowStart)
+    .first<InteractionRow>();
+  if (!existing) throw new Error('interaction missing after receipt');
+  return { interaction: existing, created: false };
 }
 
 export function setInteractionStatusStatement(
