@@ -1,7 +1,7 @@
 // RuleEditor: every field of a rule (RuleInput). Validates with the shared schema before saving,
 // checks phone numbers as you type, shows each 422 field error on its input (the rest in a
 // summary), and keeps what was typed when a save fails.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Fieldset, Input, Select, Textarea, Toggle } from '@zendeskgarden/react-forms';
 import { Alert } from '@zendeskgarden/react-notifications';
@@ -29,6 +29,7 @@ import {
   type RuleDraft,
 } from './rule-draft.ts';
 import { RuleTryOut } from './RuleTryOut.tsx';
+import { Message, Section } from './form-parts.tsx';
 
 export interface RuleEditorProps {
   rule: Rule | null;
@@ -38,21 +39,6 @@ export interface RuleEditorProps {
 
 /** Shows more than a handful of groups with a filter box. */
 const GROUP_FILTER_THRESHOLD = 8;
-
-function Message({ text }: { text: string | undefined }) {
-  return text ? <Field.Message validation="error">{text}</Field.Message> : null;
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section aria-label={title} style={{ marginTop: 24 }}>
-      <LG tag="h2" style={{ marginBottom: 8 }}>
-        {title}
-      </LG>
-      <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>{children}</div>
-    </section>
-  );
-}
 
 function FieldOptions({ fields }: { fields: FieldChoice[] }) {
   const system = fields.filter((f) => !f.isCustom);
@@ -264,7 +250,7 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
         </Alert>
       )}
 
-      <Section title={t('editor.section_general')}>
+      <Section isStacked title={t('editor.section_general')}>
         <Field>
           <Field.Label>{t('editor.label')}</Field.Label>
           <Field.Hint>{t('editor.label_hint')}</Field.Hint>
@@ -332,7 +318,7 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
         </Field>
       </Section>
 
-      <Section title={t('editor.section_recipients')}>
+      <Section isStacked title={t('editor.section_recipients')}>
         <Fieldset>
           <Fieldset.Legend>{t('editor.recipients')}</Fieldset.Legend>
           <Field>
@@ -423,7 +409,7 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
         </div>
       </Section>
 
-      <Section title={t('editor.section_content')}>
+      <Section isStacked title={t('editor.section_content')}>
         <Field>
           <Field.Label>{t('editor.custom_text')}</Field.Label>
           <Textarea
@@ -541,7 +527,7 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
         )}
       </Section>
 
-      <Section title={t('editor.section_conditions')}>
+      <Section isStacked title={t('editor.section_conditions')}>
         <Fieldset>
           <Fieldset.Legend>{t('editor.groups')}</Fieldset.Legend>
           <SM>{t('editor.groups_hint')}</SM>

@@ -1,11 +1,11 @@
 // SetupTab: connect Telnyx (write-only credentials), create the Zendesk webhook and triggers,
 // and the installation-wide settings. Only admins may change setup; supervisors see it read-only.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { getCountries } from 'libphonenumber-js/min';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Fieldset, Input, Select, Toggle } from '@zendeskgarden/react-forms';
 import { Alert, Well } from '@zendeskgarden/react-notifications';
-import { Code, LG, MD, Paragraph, SM } from '@zendeskgarden/react-typography';
+import { Code, MD, Paragraph, SM } from '@zendeskgarden/react-typography';
 import { SettingsPatch, TelnyxCredentials } from '../../../shared/schemas/settings.ts';
 import type { ZendeskSetupResult } from '../api/admin-api.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
@@ -15,21 +15,7 @@ import { ErrorAlert } from '../ui/common.tsx';
 import { useAdmin } from './admin-context.tsx';
 import { RequirementsChecklist } from './RequirementsChecklist.tsx';
 import { draftFromSettings, settingsPatch, type SettingsDraft } from './settings-draft.ts';
-
-function Message({ text }: { text: string | undefined }) {
-  return text ? <Field.Message validation="error">{text}</Field.Message> : null;
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section aria-label={title} style={{ marginTop: 24 }}>
-      <LG tag="h2" style={{ marginBottom: 8 }}>
-        {title}
-      </LG>
-      {children}
-    </section>
-  );
-}
+import { Message, Section } from './form-parts.tsx';
 
 function countryOptions(): Array<{ code: string; name: string }> {
   let names: Intl.DisplayNames | null = null;
