@@ -4,8 +4,16 @@
 import type { Fault, FaultSpec, RecordedRequest } from './fake-http.ts';
 import type { InboundResult, OutboxMessage, Outcome, SignedCallback, TelnyxAccountState } from './telnyx-fake.ts';
 import type { TelnyxAccountSeed } from './telnyx-data.ts';
-import type { ZendeskAccountSnapshot, ZendeskWebhookRequest, ZendeskWebhookRequestOptions } from './zendesk-fake.ts';
-import type { ZendeskAccountSeed } from './zendesk-data.ts';
+import type {
+  ZendeskAccountSnapshot,
+  ZendeskAppTokenRequest,
+  ZendeskWebhookRequest,
+  ZendeskWebhookRequestOptions,
+} from './zendesk-fake.ts';
+import type { ZendeskAccountSeed, ZendeskOAuthClientSeed } from './zendesk-data.ts';
+
+/** A global OAuth client as `PUT /__control/oauth-clients` takes it (redirectUris required). */
+export type ZendeskGlobalClient = ZendeskOAuthClientSeed & { redirectUris: string[] };
 
 export interface RequestsQuery {
   /** Only requests after this cursor (the `last` of an earlier answer). */
@@ -50,6 +58,22 @@ export function zendeskControl(url: string) {
     deleteAccount: (subdomain: string) => call<{ ok: true }>(url, 'DELETE', `accounts/${subdomain}`),
     /** Makes every access token of the account expired (refresh tokens keep working). */
     expireTokens: (subdomain: string) => call<{ expired: number }>(url, 'POST', `accounts/${subdomain}/expire-tokens`),
+    /** Every refresh token of the account stops working (refresh answers 400 invalid_grant). */
+    revokeRefreshTokens: (subdomain: string) => call<{ revoked: number }>(url, 'POST', `accounts/${subdomain}/revoke-refresh-tokens`),
+    /** Replaces the global OAuth clients (valid on every account); TTLs default to 1800 s / 30 days. */
+    setOAuthClients: async (clients: ZendeskGlobalClient[]) =>
+      (await call<{ clients: ZendeskGlobalClient[] }>(url, 'PUT', 'oauth-clients', { clients })).clients,
+    /** Adds global OAuth clients (or replaces those with the same clientId), keeping the others. */
+    addOAuthClients: async (clients: ZendeskGlobalClient[]) =>
+      (await call<{ clients: ZendeskGlobalClient[] }>(url, 'POST', 'oauth-clients', { clients })).clients,
+    oauthClients: async () => (await call<{ clients: ZendeskGlobalClient[] }>(url, 'GET', 'oauth-clients')).clients,
+    /** Shifts the fake's clock (token, refresh token and authorization code expiry) by offsetMs. */
+    setClockOffset: (offsetMs: number) => call<{ offsetMs: number; now: string }>(url, 'PUT', 'clock', { offsetMs }),
+    clock: () => call<{ offsetMs: number; now: string }>(url, 'GET', 'clock'),
+    /** `{ publicKeyPem }`: the app's public key (SPKI PEM), as `GET /api/v2/apps/{id}/public_key.pem` serves it. */
+    appKey: () => call<{ publicKeyPem: string }>(url, 'GET', 'app-key'),
+    /** `{ token }`: a ZAF signed-URL token (RS256 JWT) as Zendesk posts it when a signed location loads. */
+    appToken: (options: ZendeskAppTokenRequest) => call<{ token: string }>(url, 'POST', 'app-tokens', options),
     requests: (query: RequestsQuery & { subdomain?: string } = {}) =>
       call<RequestsPage>(url, 'GET', `requests${queryString({ ...query })}`),
     addFault: async (spec: FaultSpec) => (await call<{ fault: Fault }>(url, 'POST', 'faults', spec)).fault,

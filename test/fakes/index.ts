@@ -7,6 +7,9 @@ import type { ZendeskFake } from './zendesk-fake.ts';
 
 export * from './zendesk-fake.ts';
 export * from './telnyx-fake.ts';
+export { generateZendeskAppKeyPair, signZendeskAppToken, zendeskAppClaims } from './zendesk-app-signing.ts';
+export { pkceChallenge } from './zendesk-oauth.ts';
+export * from './control-client.ts';
 
 export interface StartFakesOptions {
   host?: string;

@@ -1,10 +1,17 @@
 // Seed types, builders and the demo account for the Zendesk fake. Pure data, no I/O.
 // Objects are in Zendesk's own JSON shape (snake_case, numeric ids), trimmed to the fields that
 // matter plus the common ones a real response carries; anything extra in a seed is served as is.
-// Shapes: https://developer.zendesk.com/api-reference/ticketing/ (users, groups, custom_roles,
-// ticket_fields, tickets, ticket_comments).
+// Shapes: https://developer.zendesk.com/api-reference/ticketing/ (users, groups, group_memberships,
+// custom_roles, ticket_fields, tickets, ticket_comments).
 
 export type UserRole = 'end-user' | 'agent' | 'admin';
+
+/**
+ * Users API `ticket_restriction`: "Specifies which tickets the user has access to. Possible values
+ * are: "organization", "groups", "assigned", "requested", null"
+ * (https://developer.zendesk.com/api-reference/ticketing/users/users/).
+ */
+export type TicketRestriction = 'organization' | 'groups' | 'assigned' | 'requested' | null;
 
 export interface ZendeskUser {
   id: number;
@@ -21,9 +28,15 @@ export interface ZendeskUser {
   locale: string;
   time_zone: string;
   iana_time_zone: string;
+  /** "false if the user has been deleted" (read-only in Zendesk). */
   active: boolean;
   verified: boolean;
+  /** Suspended users "cannot sign in"; the fake refuses their tokens and keeps them off the consent page. */
   suspended: boolean;
+  /** Default when absent from a seed: null for admins and agents, "requested" for end users. */
+  ticket_restriction?: TicketRestriction;
+  /** Default when absent: false for admins, `ticket_restriction !== null` for agents, true for end users. */
+  restricted_agent?: boolean;
   tags: string[];
   user_fields: Record<string, string | number | boolean | null>;
   created_at: string;
@@ -42,6 +55,22 @@ export interface ZendeskGroup {
   updated_at: string;
   [key: string]: unknown;
 }
+
+/**
+ * A user's membership of a group (https://developer.zendesk.com/api-reference/ticketing/groups/group_memberships/).
+ * `default` is true for the user's default group.
+ */
+export interface ZendeskGroupMembership {
+  id: number;
+  user_id: number;
+  group_id: number;
+  default: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A membership in a seed: only `user_id` and `group_id` are needed. */
+export type ZendeskGroupMembershipSeed = Partial<ZendeskGroupMembership> & { user_id: number; group_id: number };
 
 export interface ZendeskCustomRole {
   id: number;
@@ -140,11 +169,29 @@ export interface ZendeskTokenSeed {
   userId?: number;
   /** The OAuth client that issued it; refresh then needs that client's credentials. */
   clientId?: string;
+  /** When the refresh token lapses: ISO-8601 or epoch milliseconds; absent = never. */
+  refreshExpiresAt?: string | number;
+  /** Space-separated scopes; default `read write`. */
+  scope?: string;
 }
 
+/**
+ * An OAuth client. Per-account clients (`oauthClients` of a seed) keep the fake's historical
+ * defaults (2 h access tokens); global clients (`PUT /__control/oauth-clients`) default to
+ * Zendesk's enforced global-client TTLs: 30 min access, 30 days refresh
+ * (https://support.zendesk.com/hc/en-us/articles/10212201463962).
+ */
 export interface ZendeskOAuthClientSeed {
   clientId: string;
   clientSecret: string;
+  /** Shown on the consent page; default the client id. */
+  name?: string;
+  /** Exact redirect URLs accepted by /oauth/authorizations/new; none = the code flow is refused. */
+  redirectUris?: string[];
+  /** Access token lifetime in seconds (global default 1800, per-account default 7200). */
+  accessTokenTtlS?: number;
+  /** Refresh token lifetime in seconds (default 2592000 = 30 days). */
+  refreshTokenTtlS?: number;
 }
 
 /** Body of `PUT /__control/accounts/{subdomain}`. */
@@ -153,6 +200,8 @@ export interface ZendeskAccountSeed {
   oauthClients?: ZendeskOAuthClientSeed[];
   users?: ZendeskUser[];
   groups?: ZendeskGroup[];
+  /** Absent: one membership per admin/agent with a `default_group_id` (that group, default true). */
+  groupMemberships?: ZendeskGroupMembershipSeed[];
   customRoles?: ZendeskCustomRole[];
   ticketFields?: ZendeskTicketField[];
   tickets?: ZendeskTicket[];
@@ -183,6 +232,7 @@ export function zendeskUser(input: Partial<ZendeskUser> & { id: number; name: st
     active: true,
     verified: true,
     suspended: false,
+    ticket_restriction: role === 'end-user' ? 'requested' : null,
     tags: [],
     user_fields: {},
     created_at: CREATED,
@@ -351,8 +401,8 @@ export const ZENDESK_DEMO = {
 /**
  * A small but realistic account: groups Support/Billing/VIP, system and custom ticket fields (a
  * text field titled "phoneNumber", a dropdown "Order type", a checkbox, a multiselect and an
- * inactive look-alike), agents with and without phones and custom roles, end users with and
- * without phones, and tickets with multi-comment conversations (HTML, quoted replies, notes).
+ * inactive look-alike), agents with and without phones and custom roles (Nora's ticket_restriction is
+ * "groups"), group memberships, end users with and without phones, and tickets with multi-comment conversations (HTML, quoted replies, notes).
  */
 export function demoAccount(): Required<ZendeskAccountSeed> {
   const D = ZENDESK_DEMO;
@@ -417,6 +467,8 @@ export function demoAccount(): Required<ZendeskAccountSeed> {
       role_type: 0,
       custom_role_id: D.customRoles.staff,
       default_group_id: D.groups.support,
+      // The Staff role's ticket_access is "within-groups"; Zendesk reports that as "groups".
+      ticket_restriction: 'groups',
     }),
     zendeskUser({
       id: u.customer,
@@ -440,6 +492,16 @@ export function demoAccount(): Required<ZendeskAccountSeed> {
     zendeskGroup({ id: D.groups.support, name: 'Support', description: 'First line', default: true }),
     zendeskGroup({ id: D.groups.billing, name: 'Billing', description: 'Invoices and refunds' }),
     zendeskGroup({ id: D.groups.vip, name: 'VIP', description: 'Key accounts', is_public: false }),
+  ];
+
+  // Default groups first (default: true), then extra memberships: Ada also works VIP, Sam also Support.
+  const groupMemberships: ZendeskGroupMembershipSeed[] = [
+    { id: 4101, user_id: u.admin, group_id: D.groups.support, default: true },
+    { id: 4102, user_id: u.admin, group_id: D.groups.vip, default: false },
+    { id: 4103, user_id: u.supervisor, group_id: D.groups.billing, default: true },
+    { id: 4104, user_id: u.supervisor, group_id: D.groups.support, default: false },
+    { id: 4105, user_id: u.agent, group_id: D.groups.support, default: true },
+    { id: 4106, user_id: u.agentNoPhone, group_id: D.groups.support, default: true },
   ];
 
   const statusOptions = ['new', 'open', 'pending', 'hold', 'solved'].map((value) => ({
@@ -719,6 +781,7 @@ export function demoAccount(): Required<ZendeskAccountSeed> {
     oauthClients: [{ clientId: D.clientId, clientSecret: D.clientSecret }],
     users,
     groups,
+    groupMemberships,
     customRoles,
     ticketFields,
     tickets,

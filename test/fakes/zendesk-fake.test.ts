@@ -1,13 +1,24 @@
-// The Zendesk fake against the Zendesk contract it claims: auth, OAuth refresh, each endpoint,
-// pagination, faults, and webhook signatures checked independently with node:crypto.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// The Zendesk fake against the Zendesk contract it claims: auth, OAuth (consent, PKCE code grant,
+// refresh, revocation), each endpoint, pagination, faults, webhook signatures and ZAF signed-URL
+// tokens checked independently with node:crypto.
+import { createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { zendeskControl } from './control-client.ts';
 import type { ZendeskControl } from './control-client.ts';
+import { zendeskGroup } from './zendesk-data.ts';
 import type { ZendeskComment, ZendeskGroup, ZendeskTicket, ZendeskTicketField, ZendeskUser } from './zendesk-data.ts';
-import { demoAccount, signZendeskWebhook, startZendeskFake, ZENDESK_DEMO } from './zendesk-fake.ts';
+import {
+  demoAccount,
+  generateZendeskAppKeyPair,
+  pkceChallenge,
+  signZendeskAppToken,
+  signZendeskWebhook,
+  startZendeskFake,
+  ZENDESK_DEMO,
+  zendeskAppClaims,
+} from './zendesk-fake.ts';
 import type { ZendeskFake } from './zendesk-fake.ts';
 
 const D = ZENDESK_DEMO;
@@ -512,5 +523,540 @@ describe('webhook requests (control: solve)', () => {
   it('signs an arbitrary body with a chosen timestamp (for stale-timestamp tests)', async () => {
     const request = await control.webhookRequest({ signingSecret: 'k', body: '{"a":1}', timestamp: '2020-01-01T00:00:00Z' });
     expect(request.headers['X-Zendesk-Webhook-Signature']).toBe(signZendeskWebhook('k', '{"a":1}', '2020-01-01T00:00:00Z'));
+  });
+});
+
+describe('ZAF signed URLs (app key pair, control: app-tokens)', () => {
+  const appToken = async (options: Parameters<ZendeskControl['appToken']>[0]) => (await control.appToken(options)).token;
+  const decode = (token: string) => {
+    const [header, claims, signature] = token.split('.') as [string, string, string];
+    return {
+      header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
+      claims: JSON.parse(Buffer.from(claims, 'base64url').toString()) as Record<string, unknown>,
+      verifies: (pem: string) =>
+        verify('sha256', Buffer.from(`${header}.${claims}`), createPublicKey(pem), Buffer.from(signature, 'base64url')),
+    };
+  };
+
+  it('serves the public key as SPKI PEM to an authenticated caller, the same as control app-key', async () => {
+    const res = await api('apps/987654/public_key.pem');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const pem = await res.text();
+    expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(createPublicKey(pem).asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect((await control.appKey()).publicKeyPem).toBe(pem);
+    expect((await api('apps/987654/public_key.pem', { token: null })).status).toBe(401);
+    expect((await api('apps/987654/public_key.pem', { token: 'nope' })).status).toBe(401);
+  });
+
+  it('signs an RS256 token with the claims Zendesk sends, verifiable with the public key', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const token = await appToken({ subdomain: SUB, appInstallationId: 360001, userId: D.users.agent, location: 'ticket_sidebar' });
+    const { header, claims, verifies } = decode(token);
+    expect(header).toEqual({ alg: 'RS256', typ: 'JWT' });
+    expect(verifies((await control.appKey()).publicKeyPem)).toBe(true);
+    expect(claims).toMatchObject({
+      iss: 'acme.zendesk.com',
+      aud: 'https://acme.zendesk.com/api/v2/apps/installations/360001.json',
+      sub: `https://acme.zendesk.com/api/v2/users/${D.users.agent}.json`,
+      qsh: expect.stringMatching(/^[0-9a-f]+$/),
+      context: { product: 'support', location: 'ticket_sidebar' },
+    });
+    const iat = claims.iat as number;
+    expect(iat).toBeGreaterThanOrEqual(before);
+    expect(claims.nbf).toBe(iat);
+    expect(claims.exp).toBe(iat + 300);
+  });
+
+  it('lets a test break one claim, drop one, change the header or sign with another key', async () => {
+    const pem = (await control.appKey()).publicKeyPem;
+    const base = { subdomain: SUB, appInstallationId: 7, userId: D.users.admin, location: 'nav_bar' as const };
+    const custom = decode(
+      await appToken({ ...base, issuedAtS: 1_700_000_000, lifetimeS: 60, claims: { iss: 'evil.zendesk.com' }, omitClaims: ['nbf'] }),
+    );
+    expect(custom.claims).toMatchObject({ iss: 'evil.zendesk.com', iat: 1_700_000_000, exp: 1_700_000_060 });
+    expect(custom.claims).not.toHaveProperty('nbf');
+    expect(custom.verifies(pem)).toBe(true);
+    const hs = decode(await appToken({ ...base, header: { alg: 'HS256' } }));
+    expect(hs.header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(decode(await appToken({ ...base, wrongKey: true })).verifies(pem)).toBe(false);
+  });
+
+  it('refuses an unknown account or user with 404', async () => {
+    const base = { subdomain: SUB, appInstallationId: 7, userId: D.users.admin, location: 'nav_bar' as const };
+    await expect(control.appToken({ ...base, subdomain: 'nowhere' })).rejects.toThrow(/-> 404/);
+    await expect(control.appToken({ ...base, userId: 42 })).rejects.toThrow(/-> 404/);
+  });
+
+  it('exports the signing as a pure function', () => {
+    const pair = generateZendeskAppKeyPair();
+    const claims = zendeskAppClaims({ subdomain: 'beta', appInstallationId: 1, userId: 2, location: 'nav_bar', issuedAtS: 100 });
+    const token = decode(signZendeskAppToken(pair.privateKey, claims));
+    expect(token.verifies(pair.publicKeyPem)).toBe(true);
+    expect(token.claims).toEqual({ ...claims });
+    expect(token.claims).toMatchObject({ iss: 'beta.zendesk.com', exp: 400, context: { product: 'support', location: 'nav_bar' } });
+  });
+});
+
+describe('OAuth authorization code grant with PKCE (global clients)', () => {
+  const CLIENT = { clientId: 'pisms_global', clientSecret: 'global-secret', name: 'Post-Interaction SMS' };
+  const REDIRECT = 'https://worker.test/oauth/zendesk/callback';
+  const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+  const authorizeParams = (overrides: Record<string, string | undefined> = {}) => {
+    const params: Record<string, string | undefined> = {
+      response_type: 'code',
+      client_id: CLIENT.clientId,
+      redirect_uri: REDIRECT,
+      scope: 'read write',
+      state: 'st-123',
+      code_challenge: pkceChallenge(VERIFIER),
+      code_challenge_method: 'S256',
+      ...overrides,
+    };
+    return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+  };
+  const authorizeUrl = (overrides: Record<string, string | undefined> = {}) =>
+    `${fake.url}/${SUB}/oauth/authorizations/new?${new URLSearchParams(authorizeParams(overrides))}`;
+  const consent = (fields: Record<string, string>) =>
+    fetch(`${fake.url}/${SUB}/oauth/authorizations/new`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+  /** Consents as `userId` and returns the code from the redirect. */
+  const codeFor = async (userId: number = D.users.admin, overrides: Record<string, string | undefined> = {}) => {
+    const res = await consent({ ...authorizeParams(overrides), user_id: String(userId), decision: 'allow' });
+    expect(res.status).toBe(302);
+    return new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
+  };
+  const token = (body: Record<string, string>, form = false) =>
+    fetch(`${fake.url}/${SUB}/oauth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+      body: form ? new URLSearchParams(body).toString() : JSON.stringify(body),
+    });
+  const exchange = (code: string, extra: Record<string, string> = {}) =>
+    token({
+      grant_type: 'authorization_code',
+      code,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+      redirect_uri: REDIRECT,
+      code_verifier: VERIFIER,
+      ...extra,
+    });
+  type Tokens = { access_token: string; refresh_token: string; expires_in: number; refresh_token_expires_in: number; scope: string };
+
+  beforeEach(async () => {
+    await control.setOAuthClients([{ ...CLIENT, redirectUris: [REDIRECT] }]);
+  });
+
+  it('stores the global clients with Zendesk default TTLs', async () => {
+    expect(await control.oauthClients()).toEqual([
+      { ...CLIENT, redirectUris: [REDIRECT], accessTokenTtlS: 1800, refreshTokenTtlS: 2_592_000 },
+    ]);
+    await expect(control.setOAuthClients([{ clientId: 'x', clientSecret: '' } as never])).rejects.toThrow(/-> 400/);
+  });
+
+  it('shows a consent page naming the client, the scopes and the account, with a user picker', async () => {
+    const res = await fetch(authorizeUrl());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await res.text();
+    expect(page).toContain('<title>Allow access to your Zendesk account?</title>');
+    expect(page).toContain('Post-Interaction SMS');
+    expect(page).toContain('acme.zendesk.com');
+    expect(page).toContain('<code>read</code>');
+    expect(page).toContain('<code>write</code>');
+    expect(page).toContain('<label for="user_id">Signed in as</label>');
+    expect(page).toMatch(/<form method="post" action="\/acme\/oauth\/authorizations\/new">/);
+    expect(page).toContain(`<option value="${D.users.admin}" selected>`);
+    for (const id of [D.users.supervisor, D.users.agent, D.users.agentNoPhone]) expect(page).toContain(`<option value="${id}">`);
+    expect(page).not.toContain(`<option value="${D.users.customer}"`);
+    for (const [name, value] of Object.entries(authorizeParams())) {
+      expect(page).toContain(`<input type="hidden" name="${name}" value="${value}">`);
+    }
+    expect(page).toContain('<button type="submit" name="decision" value="allow">Allow</button>');
+    expect(page).toContain('<button type="submit" name="decision" value="deny">Deny</button>');
+  });
+
+  it('answers an invalid request with a 400 error page and never redirects', async () => {
+    const cases: Record<string, string | undefined>[] = [
+      { client_id: 'unknown' },
+      { redirect_uri: 'https://evil.test/callback' },
+      { redirect_uri: `${REDIRECT}?x=1` },
+      { redirect_uri: undefined },
+      { response_type: 'token' },
+      { code_challenge_method: 'plain' },
+      { code_challenge_method: undefined },
+      { code_challenge: undefined },
+      { code_challenge: 'short' },
+      { scope: undefined },
+      { scope: 'read everything' },
+    ];
+    for (const overrides of cases) {
+      const res = await fetch(authorizeUrl(overrides), { redirect: 'manual' });
+      expect(res.status, JSON.stringify(overrides)).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain('Invalid authorization request');
+      const post = await consent({ ...authorizeParams(overrides), user_id: String(D.users.admin), decision: 'allow' });
+      expect(post.status, JSON.stringify(overrides)).toBe(400);
+      expect(post.headers.get('location')).toBeNull();
+    }
+  });
+
+  it('redirects with error=access_denied and the state on deny', async () => {
+    const res = await consent({ ...authorizeParams(), user_id: String(D.users.admin), decision: 'deny' });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location') ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('error_description')).toEqual(expect.any(String));
+    expect(location.searchParams.get('state')).toBe('st-123');
+    expect(location.searchParams.has('code')).toBe(false);
+  });
+
+  it('redirects with a code and the state on allow; refuses users who cannot sign in', async () => {
+    const res = await consent({ ...authorizeParams(), user_id: String(D.users.admin), decision: 'allow' });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location') ?? '');
+    expect(location.searchParams.get('code')).toMatch(/^[0-9a-f]{40}$/);
+    expect(location.searchParams.get('state')).toBe('st-123');
+    const customer = await consent({ ...authorizeParams(), user_id: String(D.users.customer), decision: 'allow' });
+    expect(customer.status).toBe(400);
+  });
+
+  it('exchanges the code with the right verifier for tokens of the consenting user and client', async () => {
+    const code = await codeFor(D.users.agent);
+    const res = await exchange(code);
+    expect(res.status).toBe(200);
+    const body = await read<Tokens & { token_type: string }>(res);
+    expect(body).toMatchObject({ token_type: 'bearer', scope: 'read write', expires_in: 1800, refresh_token_expires_in: 2_592_000 });
+    expect(body.refresh_token).toEqual(expect.any(String));
+    const me = await read<{ user: ZendeskUser }>(await api('users/me.json', { token: body.access_token }));
+    expect(me.user.id).toBe(D.users.agent);
+    const snapshot = await control.account(SUB);
+    expect(snapshot.tokens.find((t) => t.accessToken === body.access_token)).toMatchObject({
+      clientId: CLIENT.clientId,
+      userId: D.users.agent,
+    });
+  });
+
+  it('refuses a missing or wrong verifier, another redirect_uri, a wrong secret; the code survives those', async () => {
+    const code = await codeFor();
+    const { code_verifier: _omit, ...withoutVerifier } = {
+      grant_type: 'authorization_code',
+      code,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+      redirect_uri: REDIRECT,
+      code_verifier: VERIFIER,
+    };
+    const missing = await token(withoutVerifier);
+    expect(missing.status).toBe(400);
+    expect((await read<ErrorBody>(missing)).error).toBe('invalid_grant');
+    const wrong = await exchange(code, { code_verifier: `${VERIFIER.slice(0, -1)}A` });
+    expect(wrong.status).toBe(400);
+    expect((await read<ErrorBody>(wrong)).error).toBe('invalid_grant');
+    expect((await exchange(code, { redirect_uri: 'https://worker.test/other' })).status).toBe(400);
+    const secret = await exchange(code, { client_secret: 'nope' });
+    expect(secret.status).toBe(401);
+    expect((await read<ErrorBody>(secret)).error).toBe('invalid_client');
+    expect((await exchange(code)).status).toBe(200);
+  });
+
+  it('accepts a code without PKCE only without a verifier, and a form-encoded token request', async () => {
+    const plain = await codeFor(D.users.admin, { code_challenge: undefined, code_challenge_method: undefined });
+    expect((await exchange(plain)).status).toBe(400);
+    const res = await token(
+      {
+        grant_type: 'authorization_code',
+        code: plain,
+        client_id: CLIENT.clientId,
+        client_secret: CLIENT.clientSecret,
+        redirect_uri: REDIRECT,
+      },
+      true,
+    );
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses to use a code twice', async () => {
+    const code = await codeFor();
+    expect((await exchange(code)).status).toBe(200);
+    const again = await exchange(code);
+    expect(again.status).toBe(400);
+    expect((await read<ErrorBody>(again)).error).toBe('invalid_grant');
+  });
+
+  it('lets a code lapse after 120 seconds (fake clock)', async () => {
+    const fresh = await codeFor();
+    const stale = await codeFor();
+    await control.setClockOffset(119_000);
+    expect((await exchange(fresh)).status).toBe(200);
+    await control.setClockOffset(121_000);
+    const res = await exchange(stale);
+    expect(res.status).toBe(400);
+    expect((await read<ErrorBody>(res)).error).toBe('invalid_grant');
+    expect((await control.clock()).offsetMs).toBe(121_000);
+  });
+
+  it('refresh rotates: a new pair, and the old access and refresh tokens stop working', async () => {
+    const first = await read<Tokens>(await exchange(await codeFor()));
+    const refresh = (refreshToken: string) =>
+      token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
+    const res = await refresh(first.refresh_token);
+    expect(res.status).toBe(200);
+    const second = await read<Tokens>(res);
+    expect(second).toMatchObject({ scope: 'read write', expires_in: 1800, refresh_token_expires_in: 2_592_000 });
+    expect(second.access_token).not.toBe(first.access_token);
+    expect((await api('users/me.json', { token: second.access_token })).status).toBe(200);
+    expect((await api('users/me.json', { token: first.access_token })).status).toBe(401);
+    expect((await refresh(first.refresh_token)).status).toBe(400);
+    // Another client's credentials cannot use it.
+    await control.addOAuthClients([{ clientId: 'other', clientSecret: 'other-secret', redirectUris: [] }]);
+    const other = await token({
+      grant_type: 'refresh_token',
+      refresh_token: second.refresh_token,
+      client_id: 'other',
+      client_secret: 'other-secret',
+    });
+    expect(other.status).toBe(400);
+    expect((await control.oauthClients()).map((c) => c.clientId)).toEqual([CLIENT.clientId, 'other']);
+  });
+
+  it('expires access tokens after the TTL and refresh tokens after theirs', async () => {
+    await control.setOAuthClients([{ ...CLIENT, redirectUris: [REDIRECT], accessTokenTtlS: 300, refreshTokenTtlS: 604_800 }]);
+    const tokens = await read<Tokens>(await exchange(await codeFor()));
+    expect(tokens).toMatchObject({ expires_in: 300, refresh_token_expires_in: 604_800 });
+    await control.setClockOffset(301_000);
+    expect((await api('users/me.json', { token: tokens.access_token })).status).toBe(401);
+    await control.setClockOffset(604_801_000);
+    const res = await token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    });
+    expect(res.status).toBe(400);
+    expect((await read<ErrorBody>(res)).error).toBe('invalid_grant');
+  });
+
+  it('revoke-refresh-tokens makes every refresh token of the account fail', async () => {
+    const tokens = await read<Tokens>(await exchange(await codeFor()));
+    expect((await control.revokeRefreshTokens(SUB)).revoked).toBe(2);
+    const ours = await token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    });
+    expect(ours.status).toBe(400);
+    const seeded = await token({
+      grant_type: 'refresh_token',
+      refresh_token: D.refreshToken,
+      client_id: D.clientId,
+      client_secret: D.clientSecret,
+    });
+    expect((await read<ErrorBody>(seeded)).error).toBe('invalid_grant');
+    expect((await api('users/me.json', { token: tokens.access_token })).status).toBe(200);
+  });
+
+  it('refuses a seeded refresh token past its refreshExpiresAt', async () => {
+    await control.seedAccount(SUB, {
+      ...demoAccount(),
+      tokens: [{ accessToken: 'a', refreshToken: 'r', clientId: D.clientId, refreshExpiresAt: Date.now() - 1000 }],
+    });
+    const res = await token({ grant_type: 'refresh_token', refresh_token: 'r', client_id: D.clientId, client_secret: D.clientSecret });
+    expect(res.status).toBe(400);
+  });
+
+  it('DELETE oauth/tokens/current revokes the calling access token and its refresh token', async () => {
+    const tokens = await read<Tokens>(await exchange(await codeFor()));
+    const res = await api('oauth/tokens/current.json', { method: 'DELETE', token: tokens.access_token });
+    expect(res.status).toBe(204);
+    expect((await api('users/me.json', { token: tokens.access_token })).status).toBe(401);
+    const refresh = await token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    });
+    expect(refresh.status).toBe(400);
+    expect((await api('users/me.json')).status).toBe(200);
+  });
+});
+
+describe('users, group memberships and tickets (access checks)', () => {
+  type Membership = { id: number; user_id: number; group_id: number; default: boolean; created_at: string; updated_at: string };
+
+  it('carries ticket_restriction, suspended and active on users', async () => {
+    const { users } = await read<{ users: ZendeskUser[] }>(
+      await api(`users/show_many.json?ids=${D.users.admin},${D.users.agentNoPhone},${D.users.customer}`),
+    );
+    expect(users.map((u) => [u.ticket_restriction, u.restricted_agent, u.suspended, u.active])).toEqual([
+      [null, false, false, true],
+      ['groups', true, false, true],
+      ['requested', true, false, true],
+    ]);
+  });
+
+  it('refuses the tokens of suspended and deleted users', async () => {
+    const seed = demoAccount();
+    seed.users = seed.users.map((u) =>
+      u.id === D.users.agent ? { ...u, suspended: true } : u.id === D.users.supervisor ? { ...u, active: false } : u,
+    );
+    seed.tokens = [
+      ...seed.tokens,
+      { accessToken: 'suspended', userId: D.users.agent },
+      { accessToken: 'deleted', userId: D.users.supervisor },
+    ];
+    await control.seedAccount(SUB, seed);
+    expect((await api('users/me.json', { token: 'suspended' })).status).toBe(401);
+    expect((await api('users/me.json', { token: 'deleted' })).status).toBe(401);
+    const agent = await read<{ user: ZendeskUser }>(await api(`users/${D.users.agent}.json`));
+    expect(agent.user.suspended).toBe(true);
+  });
+
+  it("lists a user's group memberships", async () => {
+    const body = await read<Page<'group_memberships', Membership>>(await api(`users/${D.users.admin}/group_memberships.json`));
+    expect(body.group_memberships.map((m) => [m.group_id, m.default])).toEqual([
+      [D.groups.support, true],
+      [D.groups.vip, false],
+    ]);
+    expect(body.group_memberships[0]).toMatchObject({ id: expect.any(Number), user_id: D.users.admin, created_at: expect.any(String) });
+    expect((await api('users/42/group_memberships.json')).status).toBe(404);
+  });
+
+  it('derives one membership per agent from default_group_id when the seed has none', async () => {
+    const { groupMemberships: _none, ...seed } = demoAccount();
+    await control.seedAccount(SUB, seed);
+    const body = await read<Page<'group_memberships', Membership>>(await api(`users/${D.users.supervisor}/group_memberships`));
+    expect(body.group_memberships).toEqual([expect.objectContaining({ group_id: D.groups.billing, default: true })]);
+    const customer = await read<Page<'group_memberships', Membership>>(await api(`users/${D.users.customer}/group_memberships`));
+    expect(customer.group_memberships).toEqual([]);
+  });
+
+  it('pages more than 100 memberships by cursor', async () => {
+    const seed = demoAccount();
+    seed.groups = Array.from({ length: 150 }, (_, i) => zendeskGroup({ id: 50_000 + i, name: `Group ${i}` }));
+    seed.groupMemberships = seed.groups.map((g) => ({ user_id: D.users.agent, group_id: g.id }));
+    await control.seedAccount(SUB, seed);
+    const seen: number[] = [];
+    let url: string | null = `${fake.url}/${SUB}/api/v2/users/${D.users.agent}/group_memberships.json?page[size]=500`;
+    const sizes: number[] = [];
+    while (url) {
+      const body: Page<'group_memberships', Membership> = await read(
+        await fetch(url, { headers: { authorization: `Bearer ${D.accessToken}` } }),
+      );
+      sizes.push(body.group_memberships.length);
+      seen.push(...body.group_memberships.map((m) => m.group_id));
+      expect(body.meta.has_more).toBe(body.links.next !== null);
+      url = body.links.next;
+    }
+    expect(sizes).toEqual([100, 50]);
+    expect(new Set(seen).size).toBe(150);
+  });
+
+  it('forbids group memberships to end users', async () => {
+    await control.seedAccount(SUB, { ...demoAccount(), tokens: [{ accessToken: 'eu', userId: D.users.customer }] });
+    expect((await api(`users/${D.users.customer}/group_memberships`, { token: 'eu' })).status).toBe(403);
+  });
+
+  it('carries organization_id on tickets (null by default, seedable)', async () => {
+    const seed = demoAccount();
+    seed.tickets = seed.tickets.map((t) => (t.id === D.tickets.doubleCharge ? { ...t, organization_id: 777 } : t));
+    await control.seedAccount(SUB, seed);
+    const plain = await read<{ ticket: ZendeskTicket }>(await api(`tickets/${D.tickets.damagedOrder}.json`));
+    expect(plain.ticket.organization_id).toBeNull();
+    const org = await read<{ ticket: ZendeskTicket }>(await api(`tickets/${D.tickets.doubleCharge}.json`));
+    expect(org.ticket.organization_id).toBe(777);
+  });
+});
+
+describe('webhook and trigger housekeeping', () => {
+  const createWebhook = async (name: string) =>
+    (
+      await read<{ webhook: { id: string; name: string } }>(
+        await api('webhooks', {
+          method: 'POST',
+          body: JSON.stringify({
+            webhook: { name, endpoint: 'https://worker.test/hook', http_method: 'POST', request_format: 'json', status: 'active' },
+          }),
+        }),
+      )
+    ).webhook;
+
+  it('lists webhooks by cursor with filter[name_contains]', async () => {
+    for (let i = 0; i < 25; i += 1) await createWebhook(i % 5 === 0 ? `Post-Interaction SMS ${i}` : `Other ${i}`);
+    const first = await read<Page<'webhooks', { name: string }>>(await api('webhooks'));
+    expect(first.webhooks).toHaveLength(20);
+    expect(first.meta.has_more).toBe(true);
+    const second = await read<Page<'webhooks', { name: string }>>(
+      await fetch(first.links.next ?? '', { headers: { authorization: `Bearer ${D.accessToken}` } }),
+    );
+    expect(second.webhooks).toHaveLength(5);
+    expect(second.links.next).toBeNull();
+    const filtered = await read<Page<'webhooks', { name: string }>>(
+      await api(`webhooks?${new URLSearchParams({ 'filter[name_contains]': 'Post-Interaction', 'page[size]': '2' })}`),
+    );
+    expect(filtered.webhooks.map((w) => w.name)).toEqual(['Post-Interaction SMS 0', 'Post-Interaction SMS 5']);
+    expect(filtered.links.next).toContain('filter%5Bname_contains%5D=Post-Interaction');
+    const next = await read<Page<'webhooks', { name: string }>>(
+      await fetch(filtered.links.next ?? '', { headers: { authorization: `Bearer ${D.accessToken}` } }),
+    );
+    expect(next.webhooks.map((w) => w.name)).toEqual(['Post-Interaction SMS 10', 'Post-Interaction SMS 15']);
+  });
+
+  it('shows and deletes a webhook (204), then answers 404', async () => {
+    const hook = await createWebhook('w');
+    expect((await api(`webhooks/${hook.id}`)).status).toBe(200);
+    expect((await api(`webhooks/${hook.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`webhooks/${hook.id}`)).status).toBe(404);
+    expect((await api(`webhooks/${hook.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('deletes a trigger (204), then answers 404; triggers for rule managers, webhooks for admins only', async () => {
+    const hook = await createWebhook('w');
+    const created = await api('triggers.json', {
+      method: 'POST',
+      body: JSON.stringify({
+        trigger: {
+          title: 't',
+          conditions: { all: [{ field: 'status', operator: 'is', value: 'solved' }] },
+          actions: [{ field: 'notification_webhook', value: [hook.id, '{}'] }],
+        },
+      }),
+    });
+    const { trigger } = await read<{ trigger: { id: number } }>(created);
+    expect((await api(`triggers/${trigger.id}.json`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`triggers/${trigger.id}.json`, { method: 'DELETE' })).status).toBe(404);
+    expect((await read<Page<'triggers', unknown>>(await api('triggers.json'))).triggers).toEqual([]);
+
+    await control.seedAccount(SUB, { ...demoAccount(), tokens: [{ accessToken: 'sup', userId: D.users.supervisor }] });
+    expect((await api('triggers.json', { token: 'sup' })).status).toBe(200);
+    expect((await api('webhooks', { token: 'sup' })).status).toBe(403);
+  });
+
+  it('records the Marketplace headers of every call', async () => {
+    const since = (await control.requests()).last;
+    const headers = {
+      'X-Zendesk-Marketplace-Name': 'Post-Interaction SMS',
+      'X-Zendesk-Marketplace-Organization-Id': '12345',
+      'X-Zendesk-Marketplace-App-Id': '99999',
+    };
+    await api('users/me.json', { headers });
+    await api('webhooks', { headers });
+    const { requests } = await control.requests({ since, subdomain: SUB });
+    expect(requests).toHaveLength(2);
+    for (const r of requests) {
+      expect(r.headers).toMatchObject({
+        'x-zendesk-marketplace-name': 'Post-Interaction SMS',
+        'x-zendesk-marketplace-organization-id': '12345',
+        'x-zendesk-marketplace-app-id': '99999',
+      });
+    }
   });
 });

@@ -2,23 +2,37 @@
 // prefix `/{subdomain}` (the worker's base URL template becomes `http://127.0.0.1:PORT/{subdomain}`).
 //
 // Contract followed (developer.zendesk.com/api-reference/ticketing/...):
-//  - Bearer OAuth access tokens; 401 `invalid_token` body for unknown/expired ones, 404 "No help
-//    desk" for an unknown subdomain, 403 for endpoints the token's user may not use.
-//  - POST /oauth/tokens, grant_type=refresh_token (JSON or form): rotates, i.e. the old access and
-//    refresh tokens stop working (grant_type_tokens docs); 400 invalid_grant / 401 invalid_client.
-//  - users (me, show, show_many), custom_roles, groups and ticket_fields (offset pagination with
-//    next_page/previous_page/count, or cursor pagination with page[size]/page[after] -> meta/links),
-//    tickets/{id} with include=users,groups sideloads only when asked, tickets/{id}/comments,
-//    PUT tickets/{id} (comment + fields, returns {ticket, audit}; closed tickets are 422),
-//    webhooks (create/list/show/delete, signing_secret show/reset), triggers (create/list/show/delete).
+//  - Bearer OAuth access tokens; 401 `invalid_token` body for unknown/expired/revoked ones and for
+//    tokens of suspended or deleted users, 404 "No help desk" for an unknown subdomain, 403 for
+//    endpoints the token's user may not use.
+//  - OAuth (zendesk-oauth.ts): the consent page GET/POST /oauth/authorizations/new (authorization
+//    code + PKCE S256, code valid 120 s, single use) and POST /oauth/tokens (JSON or form) with
+//    grant_type authorization_code or refresh_token; a refresh rotates, i.e. the old access and
+//    refresh tokens stop working (https://support.zendesk.com/hc/en-us/articles/9182123625370);
+//    refresh tokens lapse. Clients: the account's own (seed) and global ones (control). DELETE
+//    /api/v2/oauth/tokens/current revokes the calling token
+//    (https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token).
+//  - users (me, show, show_many, {id}/group_memberships), custom_roles, groups and ticket_fields
+//    (offset pagination with next_page/previous_page/count, or cursor pagination with
+//    page[size]/page[after] -> meta/links), tickets/{id} with include=users,groups sideloads only
+//    when asked, tickets/{id}/comments, PUT tickets/{id} (comment + fields, returns {ticket, audit};
+//    closed tickets are 422), webhooks (create, list with filter[name_contains] and cursor pages,
+//    show, delete, signing_secret show/reset; admins only), triggers (create/list/show/delete;
+//    admins or custom roles with manage_business_rules).
+//  - apps/{app_id}/public_key.pem: the app's RSA public key; the matching private key signs ZAF
+//    signed-URL tokens on demand (control `app-tokens`, zendesk-app-signing.ts).
 //  - Paths work with and without `.json`. Errors: 404 RecordNotFound, 422 RecordInvalid with details.
 //  - Webhook calls Zendesk would make, signed per FACTS.md (zendesk-signature.ts), built on demand by
 //    the control API (a trigger's body template is rendered when one targets the webhook).
 // Left out: every other endpoint, search, incremental exports, real rate limiting (inject 429 with a
 // fault), trigger condition evaluation (solving fires the first webhook trigger), placeholder
-// escaping rules (values are inserted raw), attachments, audits history, brands, organizations.
+// escaping rules (values are inserted raw), attachments, audits history, brands, organizations,
+// logins (the consent page lets the caller pick the signed-in user), app installations (any app id
+// serves the one key pair).
+// Time: token and code expiry use the fake's clock (`PUT /__control/clock` shifts it); signed app
+// tokens default to the real clock, because the worker checks them against its own.
 //
-// Control API (JSON): see ZendeskFake docs below and the README section in the report.
+// Control API (JSON, under /__control): listed above `control()` below.
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   answerSharedControl,
@@ -32,31 +46,48 @@ import {
   RequestLog,
   startHttpServer,
 } from './fake-http.ts';
-import type { FakeRequest, FakeResponse, } from './fake-http.ts';
+import type { FakeRequest, FakeResponse } from './fake-http.ts';
+import { generateZendeskAppKeyPair, signZendeskAppToken, zendeskAppClaims } from './zendesk-app-signing.ts';
+import type { ZafLocation, ZendeskAppKeyPair } from './zendesk-app-signing.ts';
 import { demoAccount, htmlToText, textToHtml, via, ZENDESK_DEMO } from './zendesk-data.ts';
 import type {
+  TicketRestriction,
   ZendeskAccountSeed,
   ZendeskComment,
   ZendeskCustomRole,
   ZendeskGroup,
+  ZendeskGroupMembership,
+  ZendeskGroupMembershipSeed,
   ZendeskOAuthClientSeed,
   ZendeskTicket,
   ZendeskTicketField,
   ZendeskUser,
 } from './zendesk-data.ts';
+import { AUTHORIZATION_CODE_TTL_S, authorizationEndpoint, tokenEndpoint } from './zendesk-oauth.ts';
+import type { ZendeskAuthorizationCode, ZendeskOAuthContext } from './zendesk-oauth.ts';
 import { signZendeskWebhook, zendeskTimestamp } from './zendesk-signature.ts';
 
 export { demoAccount, ZENDESK_DEMO } from './zendesk-data.ts';
-export type { ZendeskAccountSeed } from './zendesk-data.ts';
+export type { ZendeskAccountSeed, ZendeskOAuthClientSeed } from './zendesk-data.ts';
 export { signZendeskWebhook, zendeskTimestamp } from './zendesk-signature.ts';
+export { generateZendeskAppKeyPair, signZendeskAppToken, zendeskAppClaims } from './zendesk-app-signing.ts';
+export type { ZafLocation, ZendeskAppClaimsOptions, ZendeskAppKeyPair } from './zendesk-app-signing.ts';
+export { pkceChallenge } from './zendesk-oauth.ts';
+export type { ZendeskAuthorizationCode } from './zendesk-oauth.ts';
 
 export interface ZendeskTokenState {
+  /** The OAuth token id (`/api/v2/oauth/tokens/{id}`). */
+  id: number;
   accessToken: string;
   refreshToken?: string;
   /** Epoch ms; null = never expires. */
   expiresAtMs: number | null;
+  /** Epoch ms when the refresh token lapses; null = never. */
+  refreshExpiresAtMs: number | null;
   userId: number;
   clientId?: string;
+  /** Space-separated scopes. */
+  scope: string;
 }
 
 export interface ZendeskWebhookState {
@@ -70,12 +101,15 @@ export interface ZendeskAccountState {
   oauthClients: ZendeskOAuthClientSeed[];
   users: ZendeskUser[];
   groups: ZendeskGroup[];
+  groupMemberships: ZendeskGroupMembership[];
   customRoles: ZendeskCustomRole[];
   ticketFields: ZendeskTicketField[];
   tickets: ZendeskTicket[];
   comments: Map<number, ZendeskComment[]>;
   webhooks: Map<string, ZendeskWebhookState>;
   triggers: (Record<string, unknown> & { id: number })[];
+  /** Authorization codes issued by the consent page, by code. */
+  authCodes: Map<string, ZendeskAuthorizationCode>;
   /** How many refresh_token grants succeeded. */
   refreshCount: number;
   nextId: number;
@@ -85,6 +119,34 @@ export interface ZendeskFakeState {
   accounts: Map<string, ZendeskAccountState>;
   requests: RequestLog;
   faults: FaultList;
+  /** Global OAuth clients, valid on every account (`PUT /__control/oauth-clients`). */
+  oauthClients: ZendeskOAuthClientSeed[];
+  /** The app's RSA key pair (one per fake run; `reset` keeps it). */
+  appKey: ZendeskAppKeyPair;
+  /** Added to Date.now() for token and code expiry (`PUT /__control/clock`). */
+  clockOffsetMs: number;
+}
+
+/** Body of `POST /__control/app-tokens`. */
+export interface ZendeskAppTokenRequest {
+  subdomain: string;
+  appInstallationId: number;
+  userId: number;
+  location: ZafLocation;
+  /** Default `support`. */
+  product?: string;
+  /** Default 300. */
+  lifetimeS?: number;
+  /** Unix seconds; default now (real clock, not the fake's shifted one). */
+  issuedAtS?: number;
+  /** Merged over the default claims (to break one claim). */
+  claims?: Record<string, unknown>;
+  /** Claim names to leave out. */
+  omitClaims?: string[];
+  /** Merged over `{alg:"RS256",typ:"JWT"}` (the signature stays RS256). */
+  header?: Record<string, unknown>;
+  /** Sign with a different RSA key than the one public_key.pem serves. */
+  wrongKey?: boolean;
 }
 
 export interface ZendeskFake {
@@ -104,6 +166,7 @@ export interface ZendeskAccountSnapshot {
   refreshCount: number;
   users: ZendeskUser[];
   groups: ZendeskGroup[];
+  groupMemberships: ZendeskGroupMembership[];
   tickets: ZendeskTicket[];
   comments: Record<string, ZendeskComment[]>;
   webhooks: (ZendeskWebhookState['webhook'] & { signing_secret: string })[];
@@ -138,35 +201,74 @@ export interface ZendeskWebhookRequest {
 }
 
 const ALLOWED_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
-const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
+const SEEDED_AT = '2026-01-05T08:00:00Z';
+
+/** Fills the user fields a seed may leave out (ticket_restriction, restricted_agent, active, suspended). */
+function normalizeUser(user: ZendeskUser): ZendeskUser {
+  const restriction: TicketRestriction =
+    user.ticket_restriction !== undefined ? user.ticket_restriction : user.role === 'end-user' ? 'requested' : null;
+  return {
+    ...user,
+    active: user.active ?? true,
+    suspended: user.suspended ?? false,
+    ticket_restriction: restriction,
+    restricted_agent: user.restricted_agent ?? (user.role === 'admin' ? false : user.role === 'agent' ? restriction !== null : true),
+  };
+}
 
 export function buildAccountState(subdomain: string, seed: ZendeskAccountSeed): ZendeskAccountState {
   const copy = structuredClone(seed);
-  const users = copy.users ?? [];
+  const users = (copy.users ?? []).map(normalizeUser);
   const firstAdmin = users.find((u) => u.role === 'admin')?.id ?? users[0]?.id ?? 1;
   const comments = new Map<number, ZendeskComment[]>();
   for (const [ticketId, list] of Object.entries(copy.comments ?? {})) comments.set(Number(ticketId), list);
-  const allIds = [...users.map((u) => u.id), ...(copy.tickets ?? []).map((t) => t.id), ...[...comments.values()].flat().map((c) => c.id)];
+  const tickets = (copy.tickets ?? []).map((t) => ({ ...t, organization_id: t.organization_id ?? null }));
+  const membershipSeeds: ZendeskGroupMembershipSeed[] =
+    copy.groupMemberships ??
+    users
+      .filter((u) => (u.role === 'admin' || u.role === 'agent') && typeof u.default_group_id === 'number')
+      .map((u) => ({ user_id: u.id, group_id: u.default_group_id as number, default: true }));
+  const allIds = [
+    ...users.map((u) => u.id),
+    ...tickets.map((t) => t.id),
+    ...[...comments.values()].flat().map((c) => c.id),
+    ...membershipSeeds.map((m) => m.id ?? 0),
+  ];
+  let nextId = Math.max(900_000, ...allIds) + 1;
+  const groupMemberships: ZendeskGroupMembership[] = membershipSeeds.map((m) => ({
+    id: m.id ?? nextId++,
+    user_id: m.user_id,
+    group_id: m.group_id,
+    default: m.default ?? users.find((u) => u.id === m.user_id)?.default_group_id === m.group_id,
+    created_at: m.created_at ?? SEEDED_AT,
+    updated_at: m.updated_at ?? SEEDED_AT,
+  }));
+  const time = (value: string | number | undefined) => (value === undefined ? null : new Date(value).getTime());
   return {
     subdomain,
     tokens: (copy.tokens ?? []).map((t) => ({
+      id: nextId++,
       accessToken: t.accessToken,
       refreshToken: t.refreshToken,
-      expiresAtMs: t.expiresAt === undefined ? null : new Date(t.expiresAt).getTime(),
+      expiresAtMs: time(t.expiresAt),
+      refreshExpiresAtMs: time(t.refreshExpiresAt),
       userId: t.userId ?? firstAdmin,
       clientId: t.clientId,
+      scope: t.scope ?? 'read write',
     })),
     oauthClients: copy.oauthClients ?? [],
     users,
     groups: copy.groups ?? [],
+    groupMemberships,
     customRoles: copy.customRoles ?? [],
     ticketFields: copy.ticketFields ?? [],
-    tickets: copy.tickets ?? [],
+    tickets,
     comments,
     webhooks: new Map(),
     triggers: [],
+    authCodes: new Map(),
     refreshCount: 0,
-    nextId: Math.max(900_000, ...allIds) + 1,
+    nextId,
   };
 }
 
@@ -315,8 +417,24 @@ function viaTitle(channel: string): string {
 // --- The server -------------------------------------------------------------------------------
 
 export async function startZendeskFake(options: { port?: number; host?: string } = {}): Promise<ZendeskFake> {
-  const state: ZendeskFakeState = { accounts: new Map(), requests: new RequestLog(), faults: new FaultList() };
+  const state: ZendeskFakeState = {
+    accounts: new Map(),
+    requests: new RequestLog(),
+    faults: new FaultList(),
+    oauthClients: [],
+    appKey: generateZendeskAppKeyPair(),
+    clockOffsetMs: 0,
+  };
+  /** A second key pair, for tokens signed with a key that is not the app's (`wrongKey`). */
+  const strangerKey = generateZendeskAppKeyPair();
   let baseUrl = '';
+  const now = () => Date.now() + state.clockOffsetMs;
+  const oauthContext = (account: ZendeskAccountState): ZendeskOAuthContext => ({
+    account,
+    globalClients: state.oauthClients,
+    now: now(),
+    codeTtlS: AUTHORIZATION_CODE_TTL_S,
+  });
 
   const seedAccount = (subdomain: string, seed: ZendeskAccountSeed) => {
     const account = buildAccountState(subdomain, seed);
@@ -329,12 +447,15 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     url: apiUrl(subdomain, `${kind}/${record.id}.json`),
     ...record,
   });
-  const listUrl = (subdomain: string, path: string, query: URLSearchParams) => (params: Record<string, string>) => {
-    const next = new URLSearchParams(query);
-    for (const name of ['page', 'per_page', 'page[size]', 'page[after]', 'page[before]']) next.delete(name);
-    for (const [name, value] of Object.entries(params)) next.set(name, value);
-    return `${apiUrl(subdomain, `${path}.json`)}?${next.toString()}`;
-  };
+  /** Page links keep the request's other parameters; `suffix` is '' for APIs without `.json` (webhooks). */
+  const listUrl =
+    (subdomain: string, path: string, query: URLSearchParams, suffix = '.json') =>
+    (params: Record<string, string>) => {
+      const next = new URLSearchParams(query);
+      for (const name of ['page', 'per_page', 'page[size]', 'page[after]', 'page[before]']) next.delete(name);
+      for (const [name, value] of Object.entries(params)) next.set(name, value);
+      return `${apiUrl(subdomain, `${path}${suffix}`)}?${next.toString()}`;
+    };
 
   const server = await startHttpServer(async (request) => {
     if (request.path.startsWith('/__control/') || request.path === '/__control') return control(request);
@@ -366,15 +487,19 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     if (!account) return noHelpDesk(subdomain);
     const rest = (match[2] ?? '/').replace(/\.json$/, '');
 
-    if (rest === '/oauth/tokens' && request.method === 'POST') return oauthToken(account, request.body);
+    if (rest === '/oauth/tokens' && request.method === 'POST') return tokenEndpoint(oauthContext(account), request.body);
+    if (rest === '/oauth/authorizations/new') {
+      return authorizationEndpoint(oauthContext(account), request.method, request.path, request.query, request.body);
+    }
     if (!rest.startsWith('/api/v2/')) return invalidEndpoint();
 
     const presented = bearerToken(request.headers);
     if (!presented) return json(401, { error: "Couldn't authenticate you" });
     const token = account.tokens.find((t) => t.accessToken === presented);
-    if (!token || (token.expiresAtMs !== null && token.expiresAtMs <= Date.now())) return invalidToken();
+    if (!token || (token.expiresAtMs !== null && token.expiresAtMs <= now())) return invalidToken();
     const me = account.users.find((u) => u.id === token.userId);
-    if (!me) return invalidToken();
+    // Deleted (active false) and suspended users cannot sign in; their tokens are refused too.
+    if (!me || me.active === false || me.suspended === true) return invalidToken();
 
     const segments = rest.slice('/api/v2/'.length).split('/');
     const [resource, id, sub, extra] = segments;
@@ -384,11 +509,27 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     const canManageRules =
       isAdmin || account.customRoles.find((r) => r.id === me.custom_role_id)?.configuration.manage_business_rules === true;
 
+    // https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token
+    if (resource === 'oauth' && id === 'tokens' && sub === 'current' && extra === undefined && method === 'DELETE') {
+      account.tokens = account.tokens.filter((t) => t !== token);
+      return { status: 204 };
+    }
     if (me.role === 'end-user' && resource !== 'users') return forbidden();
 
     switch (resource) {
       case 'users': {
-        if (method !== 'GET' || sub !== undefined) break;
+        if (method !== 'GET') break;
+        if (sub === 'group_memberships' && extra === undefined && id !== undefined) {
+          // https://developer.zendesk.com/api-reference/ticketing/groups/group_memberships/ (agents)
+          if (me.role === 'end-user') return forbidden();
+          const user = account.users.find((u) => String(u.id) === id);
+          if (!user) return notFound();
+          const memberships = account.groupMemberships
+            .filter((m) => m.user_id === user.id)
+            .map((m) => withUrl(subdomain, 'group_memberships', m));
+          return json(200, paginate(memberships, q, 'group_memberships', listUrl(subdomain, `users/${user.id}/group_memberships`, q)));
+        }
+        if (sub !== undefined) break;
         if (id === 'me') return json(200, { user: withUrl(subdomain, 'users', me) });
         if (id === 'show_many') {
           const ids = (q.get('ids') ?? '').split(',').filter(Boolean).map(Number);
@@ -398,6 +539,11 @@ export async function startZendeskFake(options: { port?: number; host?: string }
         if (id === undefined) break;
         const user = account.users.find((u) => String(u.id) === id);
         return user ? json(200, { user: withUrl(subdomain, 'users', user) }) : notFound();
+      }
+      case 'apps': {
+        // https://developer.zendesk.com/api-reference/ticketing/apps/apps/#get-app-public-key
+        if (method !== 'GET' || sub !== 'public_key.pem' || extra !== undefined || !/^\d+$/.test(id ?? '')) break;
+        return { status: 200, body: state.appKey.publicKeyPem, headers: { 'content-type': 'text/plain; charset=utf-8' } };
       }
       case 'custom_roles': {
         if (method !== 'GET' || id !== undefined) break;
@@ -438,7 +584,7 @@ export async function startZendeskFake(options: { port?: number; host?: string }
       }
       case 'webhooks': {
         if (!isAdmin) return forbidden();
-        return webhooksRoute(account, method, id, sub, extra, request.body);
+        return webhooksRoute(account, method, id, sub, extra, request.body, q);
       }
       case 'triggers': {
         if (!canManageRules) return forbidden();
@@ -459,65 +605,6 @@ export async function startZendeskFake(options: { port?: number; host?: string }
       }
     }
     return invalidEndpoint();
-  }
-
-  function oauthToken(account: ZendeskAccountState, body: unknown): FakeResponse {
-    const params = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-    const grantType = params.grant_type;
-    if (typeof grantType !== 'string' || grantType === '') {
-      return json(400, {
-        error: 'invalid_request',
-        error_description:
-          'The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.',
-      });
-    }
-    if (grantType !== 'refresh_token') {
-      return json(400, {
-        error: 'unsupported_grant_type',
-        error_description: 'The authorization grant type is not supported by the authorization server.',
-      });
-    }
-    const client = account.oauthClients.find((c) => c.clientId === params.client_id && c.clientSecret === params.client_secret);
-    if (!client) {
-      return json(401, {
-        error: 'invalid_client',
-        error_description:
-          'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
-      });
-    }
-    const old = account.tokens.find(
-      (t) =>
-        t.refreshToken !== undefined &&
-        t.refreshToken === params.refresh_token &&
-        (t.clientId === undefined || t.clientId === client.clientId),
-    );
-    if (!old) {
-      return json(400, {
-        error: 'invalid_grant',
-        error_description:
-          'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
-      });
-    }
-    const requested = Number(params.expires_in);
-    const expiresIn = requested > 300 && requested < 172_800 ? requested : 7200;
-    const fresh: ZendeskTokenState = {
-      accessToken: `zdat_${randomBytes(16).toString('hex')}`,
-      refreshToken: `zdrt_${randomBytes(16).toString('hex')}`,
-      expiresAtMs: Date.now() + expiresIn * 1000,
-      userId: old.userId,
-      clientId: client.clientId,
-    };
-    // Rotation: the previous access and refresh tokens stop working.
-    account.tokens = [...account.tokens.filter((t) => t !== old), fresh];
-    account.refreshCount += 1;
-    return json(200, {
-      access_token: fresh.accessToken,
-      refresh_token: fresh.refreshToken,
-      token_type: 'bearer',
-      scope: typeof params.scope === 'string' && params.scope ? params.scope : 'read write',
-      expires_in: expiresIn,
-      refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
-    });
   }
 
   function showTicket(account: ZendeskAccountState, ticket: ZendeskTicket, include: string | null) {
@@ -619,16 +706,24 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     sub: string | undefined,
     extra: string | undefined,
     body: unknown,
+    query: URLSearchParams,
   ): FakeResponse {
     if (extra !== undefined) return invalidEndpoint();
     if (id === undefined) {
       if (method === 'GET') {
-        const webhooks = [...account.webhooks.values()].map((w) => w.webhook);
-        return json(200, {
-          webhooks,
-          meta: { has_more: false, after_cursor: null, before_cursor: null },
-          links: { next: null, prev: null },
-        });
+        // Cursor pagination only (page[size], page[after]); filter[name_contains], filter[status].
+        // https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/#list-webhooks
+        // Whether name_contains ignores case is not documented: the fake matches case-sensitively,
+        // so code that relies on either behaviour cannot pass by accident.
+        const nameContains = query.get('filter[name_contains]');
+        const status = query.get('filter[status]');
+        const webhooks = [...account.webhooks.values()]
+          .map((w) => w.webhook)
+          .filter((w) => (!nameContains || String(w.name).includes(nameContains)) && (!status || w.status === status));
+        const paged = new URLSearchParams(query);
+        if (!paged.has('page[size]')) paged.set('page[size]', String(WEBHOOKS_PAGE_SIZE));
+        const page = paginate(webhooks, paged, 'webhooks', listUrl(account.subdomain, 'webhooks', paged, ''));
+        return json(200, page);
       }
       if (method === 'POST') return createWebhook(account, body);
       return invalidEndpoint();
@@ -758,6 +853,18 @@ export async function startZendeskFake(options: { port?: number; host?: string }
   }
 
   // --- the control API ---
+  // POST /reset {subdomain?}                     whole fake (also global clients, clock) or one account
+  // GET  /requests?since&method&pathPattern&subdomain, POST|GET|DELETE /faults   (fake-http.ts)
+  // PUT|GET|DELETE /accounts/{sub}               seed / snapshot / delete an account
+  // POST /accounts/{sub}/expire-tokens           every access token expired -> {expired}
+  // POST /accounts/{sub}/revoke-refresh-tokens   every refresh token gone -> {revoked}
+  // PATCH /accounts/{sub}/users/{id} {fields}    change a user (suspended, active, ticket_restriction, ...)
+  // PUT  /oauth-clients {clients}                replace the global OAuth clients -> {clients}
+  // POST /oauth-clients {clients}                add / replace by clientId -> {clients}; GET -> {clients}
+  // PUT  /clock {offsetMs}, GET /clock           shift the fake's clock -> {offsetMs, now}
+  // GET  /app-key                                -> {publicKeyPem}
+  // POST /app-tokens ZendeskAppTokenRequest      -> {token} (ZAF signed-URL JWT)
+  // POST /tickets/{sub}/{id}/solve, POST /webhook-requests   signed webhook requests
 
   async function control(request: FakeRequest): Promise<FakeResponse> {
     const path = request.path.replace(/^\/__control/, '');
@@ -774,21 +881,58 @@ export async function startZendeskFake(options: { port?: number; host?: string }
           state.accounts.clear();
           state.requests.clear();
           state.faults.clear();
+          state.oauthClients = [];
+          state.clockOffsetMs = 0;
         }
         return json(200, { ok: true });
+      }
+      if (path === '/app-key' && method === 'GET') return json(200, { publicKeyPem: state.appKey.publicKeyPem });
+      if (path === '/app-tokens' && method === 'POST') return appToken(body as Partial<ZendeskAppTokenRequest>);
+      if (path === '/oauth-clients') {
+        if (method === 'GET') return json(200, { clients: state.oauthClients });
+        if (method === 'PUT' || method === 'POST') {
+          const clients = readOAuthClients(body.clients);
+          // PUT replaces the list; POST adds or replaces clients by clientId, keeping the others.
+          state.oauthClients =
+            method === 'PUT' ? clients : [...state.oauthClients.filter((c) => !clients.some((n) => n.clientId === c.clientId)), ...clients];
+          return json(200, { clients: state.oauthClients });
+        }
+      }
+      if (path === '/clock') {
+        if (method === 'PUT') {
+          if (typeof body.offsetMs !== 'number' || !Number.isFinite(body.offsetMs))
+            return json(400, { error: 'offsetMs (number) is required' });
+          state.clockOffsetMs = body.offsetMs;
+        }
+        if (method === 'PUT' || method === 'GET') {
+          return json(200, { offsetMs: state.clockOffsetMs, now: new Date(now()).toISOString() });
+        }
       }
       const shared = answerSharedControl(request, path, state, (r, query) => {
         const subdomain = query.get('subdomain');
         return !subdomain || r.path.startsWith(`/${subdomain}/`);
       });
       if (shared) return shared;
-      const accountMatch = /^\/accounts\/([A-Za-z0-9][A-Za-z0-9-]*)(\/expire-tokens)?$/.exec(path);
+      // PATCH /accounts/{sub}/users/{id}: change a user as an admin would in Zendesk (suspend, delete, restrict)
+      const userMatch = /^\/accounts\/([A-Za-z0-9][A-Za-z0-9-]*)\/users\/(\d+)$/.exec(path);
+      if (userMatch && method === 'PATCH') {
+        const user = state.accounts.get(userMatch[1]!)?.users.find((u) => u.id === Number(userMatch[2]));
+        if (!user) return json(404, { error: 'unknown account or user' });
+        Object.assign(user, body, { id: user.id, updated_at: zendeskTimestamp(new Date()) });
+        return json(200, { user });
+      }
+      const accountMatch = /^\/accounts\/([A-Za-z0-9][A-Za-z0-9-]*)(\/expire-tokens|\/revoke-refresh-tokens)?$/.exec(path);
       if (accountMatch) {
         const subdomain = accountMatch[1]!;
         if (accountMatch[2]) {
           const account = state.accounts.get(subdomain);
           if (!account || method !== 'POST') return json(404, { error: 'unknown account' });
-          for (const token of account.tokens) token.expiresAtMs = Date.now() - 1000;
+          if (accountMatch[2] === '/revoke-refresh-tokens') {
+            const withRefresh = account.tokens.filter((t) => t.refreshToken !== undefined);
+            for (const token of withRefresh) token.refreshToken = undefined;
+            return json(200, { revoked: withRefresh.length });
+          }
+          for (const token of account.tokens) token.expiresAtMs = now() - 1000;
           return json(200, { expired: account.tokens.length });
         }
         if (method === 'PUT') {
@@ -821,6 +965,33 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     } catch (error) {
       return json(400, { error: String(error) });
     }
+  }
+
+  function appToken(input: Partial<ZendeskAppTokenRequest>): FakeResponse {
+    const account = typeof input.subdomain === 'string' ? state.accounts.get(input.subdomain) : undefined;
+    if (!account) return json(404, { error: `unknown account ${String(input.subdomain)}` });
+    if (typeof input.userId !== 'number' || !account.users.some((u) => u.id === input.userId)) {
+      return json(404, { error: `unknown user ${String(input.userId)} in ${account.subdomain}` });
+    }
+    if (typeof input.appInstallationId !== 'number') return json(400, { error: 'appInstallationId (number) is required' });
+    if (input.location !== 'nav_bar' && input.location !== 'ticket_sidebar') {
+      return json(400, { error: 'location must be "nav_bar" or "ticket_sidebar"' });
+    }
+    const claims: Record<string, unknown> = {
+      ...zendeskAppClaims({
+        subdomain: account.subdomain,
+        appInstallationId: input.appInstallationId,
+        userId: input.userId,
+        location: input.location,
+        product: input.product,
+        lifetimeS: input.lifetimeS,
+        issuedAtS: input.issuedAtS,
+      }),
+      ...(input.claims ?? {}),
+    };
+    for (const name of input.omitClaims ?? []) delete claims[name];
+    const key = input.wrongKey === true ? strangerKey.privateKey : state.appKey.privateKey;
+    return json(200, { token: signZendeskAppToken(key, claims, input.header ?? {}) });
   }
 
   async function buildWebhookRequest(
@@ -889,6 +1060,7 @@ export async function startZendeskFake(options: { port?: number; host?: string }
       refreshCount: account.refreshCount,
       users: account.users,
       groups: account.groups,
+      groupMemberships: account.groupMemberships,
       tickets: account.tickets,
       comments: Object.fromEntries(account.comments),
       webhooks: [...account.webhooks.values()].map((w) => ({ ...w.webhook, signing_secret: w.secret })),
@@ -897,6 +1069,35 @@ export async function startZendeskFake(options: { port?: number; host?: string }
   }
 
   return { url: server.url, close: server.close, state, seedAccount };
+}
+
+/** Default page size of the webhooks list (Zendesk's default is not documented; small on purpose). */
+const WEBHOOKS_PAGE_SIZE = 20;
+
+/** Validates the `clients` of `PUT|POST /__control/oauth-clients`. */
+function readOAuthClients(value: unknown): ZendeskOAuthClientSeed[] {
+  if (!Array.isArray(value)) throw new TypeError('clients (array) is required');
+  return value.map((raw, index) => {
+    const c = (raw ?? {}) as Partial<ZendeskOAuthClientSeed>;
+    const where = `clients[${index}]`;
+    if (typeof c.clientId !== 'string' || !c.clientId) throw new TypeError(`${where}.clientId (string) is required`);
+    if (typeof c.clientSecret !== 'string' || !c.clientSecret) throw new TypeError(`${where}.clientSecret (string) is required`);
+    if (!Array.isArray(c.redirectUris) || !c.redirectUris.every((u) => typeof u === 'string')) {
+      throw new TypeError(`${where}.redirectUris (string[]) is required`);
+    }
+    for (const name of ['accessTokenTtlS', 'refreshTokenTtlS'] as const) {
+      if (c[name] !== undefined && (typeof c[name] !== 'number' || !(c[name] > 0)))
+        throw new TypeError(`${where}.${name} must be a positive number`);
+    }
+    return {
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      ...(typeof c.name === 'string' ? { name: c.name } : {}),
+      redirectUris: [...c.redirectUris],
+      accessTokenTtlS: c.accessTokenTtlS ?? 1800,
+      refreshTokenTtlS: c.refreshTokenTtlS ?? 2_592_000,
+    };
+  });
 }
 
 function newSigningSecret(): string {
