@@ -6,6 +6,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { TEST_OAUTH_CLIENT } from './test/global-setup.ts';
 
 const root = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -34,6 +35,14 @@ export default defineConfig({
                 // Short, so the "Telnyx does not answer" tests run quickly.
                 TELNYX_TIMEOUT_MS: '1500',
                 PROVISIONING_TOKEN: 'test-provisioning-token-0123456789',
+                // The fake holds the app's key pair and signs page loads as Zendesk does.
+                ZENDESK_APP_PUBLIC_KEY: inject<string>('zendeskAppPublicKey'),
+                SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+                ZENDESK_OAUTH_CLIENT_ID: TEST_OAUTH_CLIENT.clientId,
+                ZENDESK_OAUTH_CLIENT_SECRET: TEST_OAUTH_CLIENT.clientSecret,
+                MARKETPLACE_NAME: 'Post-Interaction SMS',
+                MARKETPLACE_ORGANIZATION_ID: '4242',
+                MARKETPLACE_APP_ID: '987654',
                 SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
               },
             },

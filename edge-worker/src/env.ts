@@ -14,6 +14,26 @@ export interface Env {
   TELNYX_TIMEOUT_MS?: string;
   /** Public URL of this worker, used to build webhook URLs handed to Zendesk and Telnyx. */
   PUBLIC_BASE_URL: string;
+  /** The app's static files (zendesk-app/dist/assets): the location pages and their scripts. */
+  ASSETS: Fetcher;
+  /**
+   * PEM (SPKI) public key of the Zendesk app: verifies the RS256 JWT Zendesk signs for each page
+   * load (ZAF signed URLs). From GET /api/v2/apps/{app_id}/public_key.pem.
+   */
+  ZENDESK_APP_PUBLIC_KEY: string;
+  /** HS256 key of the worker's own session tokens (secret; at least 32 characters). */
+  SESSION_SECRET: string;
+  /** The product's global OAuth client (secrets). */
+  ZENDESK_OAUTH_CLIENT_ID: string;
+  ZENDESK_OAUTH_CLIENT_SECRET: string;
+  /** Marketplace request headers on every Zendesk API call made from outside ZAF. */
+  MARKETPLACE_NAME?: string;
+  MARKETPLACE_ORGANIZATION_ID?: string;
+  MARKETPLACE_APP_ID?: string;
+  /** Where the location pages load the ZAF SDK from (default: Zendesk's CDN; the playground's locally). */
+  ZAF_SDK_URL?: string;
+  /** CSP frame-ancestors of the location pages (default https://*.zendesk.com). */
+  APP_FRAME_ANCESTORS?: string;
   /** Operator secret for POST /v1/installations from the command line. */
   PROVISIONING_TOKEN?: string;
   /** base64 32-byte AES-GCM key that encrypts credentials stored in D1. */
@@ -23,4 +43,6 @@ export interface Env {
    * this key (the local Telnyx sandbox). Never set in production.
    */
   SANDBOX_TELNYX_API_KEY?: string;
+  /** Local runs only: the sandbox's Ed25519 public key, so "Use the SMS sandbox" needs nothing pasted. */
+  SANDBOX_TELNYX_PUBLIC_KEY?: string;
 }

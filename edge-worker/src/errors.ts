@@ -7,10 +7,16 @@ export const ERROR_STATUS = {
   bad_request: 400,
   payload_too_large: 413,
   unauthorized: 401,
+  /** The session token expired: refresh it (POST /v1/session/refresh) and try again. */
+  session_expired: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   requirements_not_met: 409,
+  /** The Zendesk account is not connected (yet, or any more): an admin presses Connect. */
+  not_connected: 409,
+  /** Zendesk refused to refresh the OAuth token: an admin presses Reconnect. */
+  reconnect_needed: 409,
   upstream_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;

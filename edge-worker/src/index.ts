@@ -1,12 +1,16 @@
-// Worker entry: HTTP (Hono) and the work queue consumer.
+// Worker entry: HTTP (Hono), the work queue consumer, and the Cron Trigger.
 import type { Env } from './env.ts';
 import { createApp } from './http/app.ts';
 import { consumeBatch } from './queue/consumer.ts';
 import type { Job } from './queue/jobs.ts';
+import { refreshZendeskTokens } from './scheduled/refresh-zendesk-tokens.ts';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
   queue: (batch, env) => consumeBatch(batch, env),
+  scheduled: (controller, env, ctx) => {
+    ctx.waitUntil(refreshZendeskTokens(env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env, Job>;

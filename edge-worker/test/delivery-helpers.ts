@@ -4,7 +4,7 @@
 import { SELF, env } from 'cloudflare:test';
 import { telnyxControl, zendeskControl } from '../../test/fakes/control-client.ts';
 import { demoAccount, ZENDESK_DEMO } from '../../test/fakes/zendesk-data.ts';
-import { appToken, call, OPERATOR_TOKEN, uniqueSubdomain } from './helpers.ts';
+import { call, OPERATOR_TOKEN, openSession, uniqueAppInstallationId, uniqueSubdomain } from './helpers.ts';
 
 export const zd = zendeskControl(env.FAKES_CONTROL_URL);
 export const tx = telnyxControl(env.TELNYX_FAKE_URL);
@@ -13,7 +13,7 @@ export const DEMO = ZENDESK_DEMO;
 export interface DeliveryTenant {
   subdomain: string;
   installationId: string;
-  sharedSecret: string;
+  appInstallationId: number;
   webhookSecret: string;
   telnyxApiKey: string;
   messagingProfileId: string;
@@ -52,11 +52,13 @@ export async function createDeliveryTenant(opts: { settings?: Record<string, unk
     },
   });
   if (res.status !== 201) throw new Error(`provisioning failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { subdomain, installationId: res.body.installationId, sharedSecret: res.body.sharedSecret, webhookSecret, telnyxApiKey, messagingProfileId, sender };
+  // Provisioned by the operator path: the first verified page load binds this app installation.
+  const appInstallationId = uniqueAppInstallationId();
+  return { subdomain, installationId: res.body.installationId, appInstallationId, webhookSecret, telnyxApiKey, messagingProfileId, sender };
 }
 
 export async function asUser(t: DeliveryTenant, userId: number) {
-  const token = await appToken(t, userId);
+  const { token } = await openSession(t, userId);
   return (method: string, path: string, body?: unknown) => call(method, path, { token, body });
 }
 

@@ -1,51 +1,50 @@
-// Provisioning an installation: by an operator token, or self-service by a Zendesk admin.
+// Provisioning by an operator (a self-hosted worker for one account). Accounts of a shared
+// deployment connect from the app instead (connect.test.ts).
 import { describe, expect, it } from 'vitest';
-import { call, OPERATOR_TOKEN, seedZendeskAccount, uniqueSubdomain, USERS } from './helpers.ts';
 import { env } from 'cloudflare:test';
+import { call, OPERATOR_TOKEN, seedZendeskAccount, uniqueSubdomain, USERS } from './helpers.ts';
 
 const oauth = (token: string) => ({ accessToken: token, refreshToken: null, clientId: null, clientSecret: null });
 
+async function accountWithToken(users: unknown[] = Object.values(USERS)): Promise<{ subdomain: string; token: string }> {
+  const subdomain = uniqueSubdomain();
+  const token = `tok-${subdomain}`;
+  // The fake's seeded tokens belong to the account's first user.
+  await seedZendeskAccount(subdomain, { tokens: [{ accessToken: token, refreshToken: `${token}-refresh` }], users });
+  return { subdomain, token };
+}
+
 describe('POST /v1/installations', () => {
-  it('lets an operator provision and returns the secret and webhook URLs once', async () => {
-    const subdomain = uniqueSubdomain();
-    await seedZendeskAccount(subdomain, `tok-${subdomain}`);
-    const res = await call('POST', '/v1/installations', { token: OPERATOR_TOKEN, body: { subdomain, zendeskOAuth: oauth(`tok-${subdomain}`) } });
+  it('lets an operator provision and returns the webhook URLs (no secret for the app any more)', async () => {
+    const { subdomain, token } = await accountWithToken();
+    const res = await call('POST', '/v1/installations', { token: OPERATOR_TOKEN, body: { subdomain, zendeskOAuth: oauth(token) } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ subdomain, provisionedBy: 'operator' });
-    expect(res.body.sharedSecret.length).toBeGreaterThanOrEqual(32);
+    expect(res.body).not.toHaveProperty('sharedSecret');
     expect(res.body.webhookUrls.zendesk).toBe(`https://worker.test/v1/webhooks/zendesk/${res.body.installationId}`);
   });
 
-  it('rejects a wrong operator token', async () => {
-    const res = await call('POST', '/v1/installations', { token: 'nope', body: { subdomain: uniqueSubdomain(), zendeskOAuth: oauth('tok-0123456789') } });
-    expect(res.status).toBe(401);
-  });
-
-  it("lets a Zendesk admin self-provision with their account's OAuth token", async () => {
-    const subdomain = uniqueSubdomain();
-    await seedZendeskAccount(subdomain, `tok-${subdomain}`);
-    // The fake answers /users/me with the first user of the account: the admin.
-    const res = await call('POST', '/v1/installations', { body: { subdomain, zendeskOAuth: oauth(`tok-${subdomain}`), sharedSecret: 's'.repeat(40) } });
-    expect(res.status).toBe(201);
-    expect(res.body.provisionedBy).toBe('zendesk_admin');
-    expect(res.body.sharedSecret).toBe('s'.repeat(40));
-  });
-
-  it("refuses self-provisioning with a non-admin's or an invalid token", async () => {
-    const subdomain = uniqueSubdomain();
-    await seedZendeskAccount(subdomain, `tok-${subdomain}`, { users: [USERS.agent] });
-    const agentToken = await call('POST', '/v1/installations', { body: { subdomain, zendeskOAuth: oauth(`tok-${subdomain}`) } });
-    expect(agentToken.status).toBe(401);
-    const badToken = await call('POST', '/v1/installations', { body: { subdomain, zendeskOAuth: oauth('wrong-token-123') } });
-    expect(badToken.status).toBe(401);
+  it('rejects a missing or wrong operator token: self-service is Connect now', async () => {
+    const { subdomain, token } = await accountWithToken();
+    for (const operatorToken of [undefined, 'nope']) {
+      const res = await call('POST', '/v1/installations', { token: operatorToken, body: { subdomain, zendeskOAuth: oauth(token) } });
+      expect(res.status).toBe(401);
+    }
     const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM installations WHERE subdomain = ?').bind(subdomain).first<{ n: number }>();
     expect(count?.n).toBe(0);
   });
 
+  it("refuses an OAuth token that is not an admin's of the account", async () => {
+    const { subdomain, token } = await accountWithToken([USERS.agent]);
+    const res = await call('POST', '/v1/installations', { token: OPERATOR_TOKEN, body: { subdomain, zendeskOAuth: oauth(token) } });
+    expect(res.status).toBe(401);
+    const bad = await call('POST', '/v1/installations', { token: OPERATOR_TOKEN, body: { subdomain, zendeskOAuth: oauth('wrong-token-123') } });
+    expect(bad.status).toBe(401);
+  });
+
   it('refuses a second installation for the same subdomain', async () => {
-    const subdomain = uniqueSubdomain();
-    await seedZendeskAccount(subdomain, `tok-${subdomain}`);
-    const body = { subdomain, zendeskOAuth: oauth(`tok-${subdomain}`) };
+    const { subdomain, token } = await accountWithToken();
+    const body = { subdomain, zendeskOAuth: oauth(token) };
     expect((await call('POST', '/v1/installations', { token: OPERATOR_TOKEN, body })).status).toBe(201);
     const again = await call('POST', '/v1/installations', { token: OPERATOR_TOKEN, body });
     expect(again.status).toBe(409);
@@ -55,12 +54,10 @@ describe('POST /v1/installations', () => {
   it('validates the request', async () => {
     const res = await call('POST', '/v1/installations', {
       token: OPERATOR_TOKEN,
-      body: { subdomain: 'Not A Subdomain!', sharedSecret: 'short', zendeskOAuth: {} },
+      body: { subdomain: 'Not A Subdomain!', zendeskOAuth: {} },
     });
     expect(res.status).toBe(422);
-    expect(res.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(
-      ['sharedSecret', 'subdomain', 'zendeskOAuth.accessToken'].sort(),
-    );
+    expect(res.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['subdomain', 'zendeskOAuth.accessToken'].sort());
   });
 });
 
@@ -81,10 +78,14 @@ describe('API surface', () => {
         '/v1/rules/{id}',
         '/v1/rules/{id}/duplicate',
         '/v1/rules/order',
+        '/v1/session/refresh',
+        '/v1/connect/zendesk',
+        '/v1/installation',
+        '/v1/settings/telnyx/sandbox',
       ]),
     );
     expect(res.body.paths['/v1/rules'].post.requestBody.content['application/json'].schema).toBeTruthy();
-    expect(res.body.components.securitySchemes.zafJwt).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(res.body.components.securitySchemes.session).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -1,7 +1,14 @@
 // Settings, write-only credentials, requirements and the sender picker, through HTTP.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
-import { as, createTenant, SENDER } from './helpers.ts';
+import { as, control, createTenant, SENDER, type Tenant } from './helpers.ts';
+
+/** The OAuth tokens (access and refresh) Zendesk issued to the tenant, from the fake. */
+async function zendeskTokens(t: Tenant): Promise<string[]> {
+  const res = await control(env.FAKES_CONTROL_URL, 'GET', `/accounts/${t.subdomain}`);
+  const { tokens } = (await res.json()) as { tokens: Array<{ accessToken: string; refreshToken?: string }> };
+  return tokens.flatMap((tok) => [tok.accessToken, ...(tok.refreshToken ? [tok.refreshToken] : [])]);
+}
 
 describe('settings', () => {
   it('returns settings, connection status without secrets, requirements and webhook URLs', async () => {
@@ -14,6 +21,7 @@ describe('settings', () => {
       apiKeyHint: `…${t.telnyxApiKey.slice(-4)}`,
       messagingProfileId: t.messagingProfileId,
       publicKeySet: false,
+      sandboxAvailable: false,
     });
     expect(res.body.requirements).toEqual({ smsConnected: true, hasSenderNumber: true, hasGroup: true, ready: true, missing: [] });
     expect(res.body.webhookUrls).toEqual({
@@ -22,8 +30,7 @@ describe('settings', () => {
     });
     const raw = JSON.stringify(res.body);
     expect(raw).not.toContain(t.telnyxApiKey);
-    expect(raw).not.toContain(t.zendeskToken);
-    expect(raw).not.toContain(t.sharedSecret);
+    for (const token of await zendeskTokens(t)) expect(raw).not.toContain(token);
   });
 
   it('stores credentials encrypted in D1', async () => {
@@ -31,8 +38,9 @@ describe('settings', () => {
     const row = await env.DB.prepare('SELECT * FROM installations WHERE id = ?').bind(t.installationId).first<Record<string, string>>();
     const raw = JSON.stringify(row);
     expect(raw).not.toContain(t.telnyxApiKey);
-    expect(raw).not.toContain(t.zendeskToken);
-    expect(raw).not.toContain(t.sharedSecret);
+    const tokens = await zendeskTokens(t);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const token of tokens) expect(raw).not.toContain(token);
   });
 
   it('shows unmet requirements when Telnyx is not connected', async () => {

@@ -20,14 +20,49 @@ export type ApiError = z.infer<typeof ApiError>;
 export const Role = z.enum(['admin', 'supervisor', 'agent']);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * Whether the Zendesk account is connected: `not_connected` until an admin presses Connect (or
+ * after a disconnect, or when the app was reinstalled); `reconnect_needed` when Zendesk refused
+ * to refresh the OAuth token.
+ */
+export const ConnectionState = z.enum(['connected', 'not_connected', 'reconnect_needed']);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
 export const Me = z.object({
-  installationId: z.string(),
+  /** null until the account is connected. */
+  installationId: z.string().nullable(),
   subdomain: z.string(),
   userId: z.string(),
-  role: Role,
+  /** Looked up through the Zendesk API; null while the account is not connected (no token to ask with). */
+  role: Role.nullable(),
   canManageRules: z.boolean(),
+  connection: ConnectionState,
 });
 export type Me = z.infer<typeof Me>;
+
+/** What a location's page hands the app (`<meta name="pisms-session" content="...">`). */
+export const SessionGrant = z.object({
+  /** Bearer token for /v1 calls (short-lived). */
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  /** Only for POST /v1/session/refresh. */
+  refreshToken: z.string(),
+  refreshExpiresAt: z.iso.datetime(),
+  location: z.enum(['nav_bar', 'ticket_sidebar']),
+});
+export type SessionGrant = z.infer<typeof SessionGrant>;
+
+/** What a disconnect would delete (GET /v1/installation). */
+export const InstallationSummary = z.object({
+  installationId: z.string(),
+  subdomain: z.string(),
+  connection: ConnectionState,
+  connectedBy: z.string().nullable(),
+  connectedAt: z.string().nullable(),
+  counts: z.object({ rules: z.number().int(), sends: z.number().int(), auditEntries: z.number().int() }),
+  zendesk: z.object({ webhooks: z.number().int(), triggers: z.number().int() }),
+});
+export type InstallationSummary = z.infer<typeof InstallationSummary>;
 
 /** The original feature's prerequisites, as a checklist the admin screen shows. */
 export const Requirements = z.object({

@@ -2,6 +2,7 @@
 // Pure zod schemas shared by the worker and the app.
 import { z } from 'zod';
 import { isSupportedCountry } from 'libphonenumber-js/min';
+import { ConnectionState } from './api.ts';
 
 export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM');
 
@@ -76,6 +77,9 @@ export const ZendeskOAuthCredentials = z.object({
   refreshToken: z.string().min(10).max(500).nullable().default(null),
   /** ISO time the access token expires; null for tokens without expiry. */
   expiresAt: z.iso.datetime().nullable().default(null),
+  /** ISO time the refresh token lapses if unused (Zendesk: 30 days for global clients); null when unknown. */
+  refreshExpiresAt: z.iso.datetime().nullable().default(null),
+  /** The OAuth client; null = the worker's global client (ZENDESK_OAUTH_CLIENT_ID / _SECRET). */
   clientId: z.string().max(200).nullable().default(null),
   clientSecret: z.string().max(500).nullable().default(null),
 });
@@ -89,8 +93,10 @@ export const ConnectionStatus = z.object({
     apiKeyHint: z.string().nullable(),
     messagingProfileId: z.string().nullable(),
     publicKeySet: z.boolean(),
+    /** The worker runs with a local SMS sandbox (`npm start`): Setup offers "Use the SMS sandbox". */
+    sandboxAvailable: z.boolean(),
   }),
-  zendesk: z.object({ oauthConnected: z.boolean(), tokenExpiresAt: z.string().nullable() }),
+  zendesk: z.object({ oauthConnected: z.boolean(), state: ConnectionState, tokenExpiresAt: z.string().nullable() }),
   webhookSigningSecretSet: z.boolean(),
 });
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;

@@ -4,10 +4,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiError, FieldError } from '../../../shared/schemas/api.ts';
 import { AppError, UpstreamError } from '../errors.ts';
+import { appPages } from './app-pages.ts';
 import { requireAppAuth } from './auth.ts';
+import { connectApi } from './connect-api.ts';
 import type { AppEnv } from './context.ts';
 import { provisioningApi } from './provisioning-api.ts';
 import { rulesApi } from './rules-api.ts';
+import { sessionApi } from './session-api.ts';
 import { settingsApi } from './settings-api.ts';
 import { statusApi } from './status-api.ts';
 import { telnyxWebhook } from './telnyx-webhook.ts';
@@ -47,15 +50,18 @@ export function createApp() {
     return c.json(errorBody('internal_error', 'Something went wrong on our side'), 500);
   });
 
-  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  // The path is not echoed back (it is the caller's input).
+  app.notFound((c) => c.json(errorBody('not_found', 'No such route'), 404));
 
   app.get('/health', (c) => c.json({ ok: true }));
 
+  app.route('/app', appPages);
+  app.route('/', connectApi);
+  app.route('/v1', sessionApi);
   app.route('/v1', provisioningApi);
   app.route('/v1/webhooks/zendesk', zendeskWebhook);
   app.route('/v1/webhooks/telnyx', telnyxWebhook);
 
-  app.use('/v1/me', requireAppAuth);
   app.use('/v1/settings', requireAppAuth);
   app.use('/v1/settings/*', requireAppAuth);
   app.use('/v1/telnyx/*', requireAppAuth);
@@ -72,12 +78,12 @@ export function createApp() {
   app.route('/v1', toolsApi);
   app.route('/v1/rules', rulesApi);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'zafJwt', {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      "HS256 JWT signed with the installation's shared secret by Zendesk's ZAF proxy. Claims: iss = installation id, sub = Zendesk user id, exp <= 1 h ahead.",
+      "The worker's own session token, handed to the app page after Zendesk's signed load was verified (docs/identity-and-install.md). 15 minutes; renew with POST /v1/session/refresh.",
   });
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

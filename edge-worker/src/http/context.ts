@@ -1,16 +1,17 @@
 // Hono environment shared by the route modules: bindings plus what the auth middleware sets.
 import type { Role } from '../../../shared/schemas/api.ts';
+import type { SessionSubject } from '../auth/session.ts';
 import type { Env } from '../env.ts';
 import type { Installation } from '../db/installations.ts';
 
 export interface Caller {
   installation: Installation;
   userId: string;
-  /** Resolved server-side through the Zendesk API (cached), never taken from the token. */
+  /** Resolved server-side through the Zendesk API (cached), never taken from the browser. */
   role: Role;
 }
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { caller: Caller };
+  Variables: { session: SessionSubject; caller: Caller };
 }

@@ -28,4 +28,4 @@ export const errors = {
   422: errorResponse('Validation failed: every offending field with its reason'),
 } as const;
 
-export const bearerSecurity = [{ zafJwt: [] }];
+export const bearerSecurity = [{ session: [] }];

@@ -1,13 +1,12 @@
 // Installation settings and write-only credentials, the caller, the sender-number picker and
 // the audit log. Secrets go in and never come out: responses carry ConnectionStatus only.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { AuditEntry, Me, Requirements } from '../../../shared/schemas/api.ts';
+import { AuditEntry, Requirements } from '../../../shared/schemas/api.ts';
 import {
   ConnectionStatus,
   Settings,
   SettingsPatch,
   TelnyxCredentials,
-  ZendeskOAuthCredentials,
 } from '../../../shared/schemas/settings.ts';
 import { listAudit, diffFields, insertAuditStatement } from '../db/audit.ts';
 import {
@@ -17,15 +16,14 @@ import {
   updateSettingsStatement,
   updateTelnyxStatement,
   updateWebhookSecret,
-  updateZendeskOAuth,
   type Installation,
 } from '../db/installations.ts';
 import { clearCachedRolesStatement } from '../db/user-roles.ts';
 import type { Env } from '../env.ts';
-import { invalid, notFound } from '../errors.ts';
+import { AppError, invalid, notFound } from '../errors.ts';
 import { readRequirements } from '../rules/requirements.ts';
-import { listSenderNumbers, telnyxFor } from '../telnyx/client.ts';
-import { canManageRules, requireAdmin, requireManager } from './auth.ts';
+import { createTelnyx, listSenderNumbers, telnyxFor } from '../telnyx/client.ts';
+import { requireAdmin, requireManager } from './auth.ts';
 import type { AppEnv, Caller } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
 import { webhookUrls } from './webhook-urls.ts';
@@ -49,8 +47,13 @@ async function readConnection(env: Env, inst: Installation): Promise<ConnectionS
       apiKeyHint: telnyx.apiKey ? `…${telnyx.apiKey.slice(-4)}` : null,
       messagingProfileId: telnyx.messagingProfileId,
       publicKeySet: telnyx.publicKey !== null,
+      sandboxAvailable: Boolean(env.SANDBOX_TELNYX_API_KEY && env.SANDBOX_TELNYX_PUBLIC_KEY),
     },
-    zendesk: { oauthConnected: oauth !== null, tokenExpiresAt: oauth?.expiresAt ?? null },
+    zendesk: {
+      oauthConnected: oauth !== null,
+      state: inst.status === 'reconnect_needed' ? 'reconnect_needed' : oauth ? 'connected' : 'not_connected',
+      tokenExpiresAt: oauth?.expiresAt ?? null,
+    },
     webhookSigningSecretSet: inst.sealed.webhookSecret !== null,
   };
 }
@@ -79,14 +82,6 @@ function auditSettings(env: Env, caller: Caller, action: string, changes: Record
 
 export const settingsApi = new OpenAPIHono<AppEnv>();
 const tags = ['Settings'];
-
-settingsApi.openapi(
-  createRoute({ method: 'get', path: '/me', tags: ['Caller'], security: bearerSecurity, summary: 'Who is calling, and may they manage rules', responses: { 200: jsonResponse(Me, 'The caller'), ...authErrors } }),
-  (c) => {
-    const { installation, userId, role } = c.get('caller');
-    return c.json({ installationId: installation.id, subdomain: installation.subdomain, userId, role, canManageRules: canManageRules(role) }, 200);
-  },
-);
 
 settingsApi.use('/settings', requireManager);
 settingsApi.use('/settings/*', requireManager);
@@ -143,16 +138,31 @@ settingsApi.openapi(
 
 settingsApi.openapi(
   createRoute({
-    method: 'put', path: '/settings/zendesk-oauth', tags, security: bearerSecurity, summary: 'Replace the Zendesk OAuth credentials (admins; write-only)',
-    request: { body: jsonBody(ZendeskOAuthCredentials) },
+    method: 'put', path: '/settings/telnyx/sandbox', tags, security: bearerSecurity,
+    summary: 'Connect the local SMS sandbox (admins; only on a worker that runs with one, such as npm start)',
     responses: { 200: jsonResponse(SettingsView, 'Settings'), ...authErrors, ...errors },
     middleware: [requireAdmin] as const,
   }),
   async (c) => {
     const caller = c.get('caller');
+    if (!c.env.SANDBOX_TELNYX_API_KEY || !c.env.SANDBOX_TELNYX_PUBLIC_KEY) {
+      throw new AppError('conflict', 'This worker has no SMS sandbox: connect a Telnyx account instead');
+    }
+    const sandbox = createTelnyx(c.env.SANDBOX_TELNYX_API_KEY, c.env.TELNYX_BASE_URL, Number(c.env.TELNYX_TIMEOUT_MS) || 10_000);
+    let messagingProfileId: string | null = null;
+    for await (const profile of sandbox.messagingProfiles.list()) {
+      messagingProfileId = profile.id ?? null;
+      if (messagingProfileId) break;
+    }
+    if (!messagingProfileId) throw new AppError('requirements_not_met', 'The SMS sandbox has no messaging profile');
+    const before = await readTelnyx(c.env.SECRETS_KEY, caller.installation);
+    // No key of its own: telnyx/client.ts then sends through the sandbox key.
+    const next = { apiKey: null, messagingProfileId, publicKey: c.env.SANDBOX_TELNYX_PUBLIC_KEY };
     const now = new Date().toISOString();
-    await updateZendeskOAuth(c.env.DB, c.env.SECRETS_KEY, caller.installation.id, c.req.valid('json'), now);
-    await auditSettings(c.env, caller, 'zendesk_oauth.update', { oauth: { from: '[redacted]', to: '[redacted]' } }, now).run();
+    await c.env.DB.batch([
+      await updateTelnyxStatement(c.env.DB, c.env.SECRETS_KEY, caller.installation.id, next, now),
+      auditSettings(c.env, caller, 'telnyx.sandbox', diffFields(before, next, ['apiKey', 'publicKey']), now),
+    ]);
     return c.json(await settingsView(c.env, caller.installation.id), 200);
   },
 );

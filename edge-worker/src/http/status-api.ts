@@ -12,6 +12,7 @@ import { listSendsForTicket, readSend, reopenFailedSend, type SendRow } from '..
 import { diffFields, insertAuditStatement } from '../db/audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import { buildSnapshot } from '../pipeline/interaction-snapshot.ts';
+import { mayViewTicket } from '../auth/user-access.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
 import { canManageRules } from './auth.ts';
@@ -70,8 +71,10 @@ statusApi.openapi(
     responses: { 200: jsonResponse(TicketStatus, 'Status'), ...authErrors, 422: errors[422] },
   }),
   async (c) => {
-    const { installation, role } = c.get('caller');
+    const { installation, role, userId } = c.get('caller');
     const { ticketId } = c.req.valid('param');
+    // Only for tickets Zendesk lets this user view (auth/user-access.ts); others look absent.
+    if (!(await mayViewTicket(c.env, installation, userId, ticketId))) throw notFound('Ticket');
     const [interactions, sends] = await Promise.all([
       listInteractionsForTicket(c.env.DB, installation.id, ticketId),
       listSendsForTicket(c.env.DB, installation.id, ticketId),
@@ -123,7 +126,7 @@ statusApi.openapi(
     if (!mayRetry(role, installation.settings)) throw new AppError('forbidden', 'Only admins and supervisors may retry sends here');
     const { id } = c.req.valid('param');
     const existing = await readSend(c.env.DB, installation.id, id);
-    if (!existing) throw notFound('Send');
+    if (!existing || !(await mayViewTicket(c.env, installation, caller.userId, existing.ticket_id))) throw notFound('Send');
     const now = new Date().toISOString();
     if (!(await reopenFailedSend(c.env.DB, installation.id, id, now))) {
       throw new AppError('conflict', `This send cannot be retried (status ${existing.status}${existing.reason ? `, ${existing.reason}` : ''})`);

@@ -8,7 +8,7 @@ import { Send } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
 import { insertAuditStatement } from '../db/audit.ts';
 import { listOptedOut } from '../db/opt-outs.ts';
-import { updateWebhookSecret } from '../db/installations.ts';
+import { updateWebhookSecret, updateZendeskSetup } from '../db/installations.ts';
 import { AppError, invalid, UpstreamError } from '../errors.ts';
 import { composeForRule, createSummaryLoader } from '../pipeline/compose-for-rule.ts';
 import { buildSnapshot, type Snapshot } from '../pipeline/interaction-snapshot.ts';
@@ -221,6 +221,8 @@ toolsApi.openapi(
       },
       actions: [{ field: 'notification_webhook', value: [String(webhook.id), body('conversation_ended')] }],
     });
+    // Remembered so that a disconnect removes exactly what the product created.
+    await updateZendeskSetup(c.env.DB, installation.id, { webhookId: String(webhook.id), triggerIds: [String(solved.id), String(ended.id)] }, now);
     await insertAuditStatement(c.env.DB, {
       installationId: installation.id,
       actorUserId: caller.userId,

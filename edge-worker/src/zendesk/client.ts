@@ -15,6 +15,12 @@ export interface ZendeskClientOptions {
    * refreshed first, our refresh token is spent: the stored credentials are the fresh ones.
    */
   reloadCredentials?: () => Promise<ZendeskOAuthCredentials | null>;
+  /** The worker's global OAuth client, used to refresh tokens whose credentials name none. */
+  oauthClient?: { clientId: string; clientSecret: string };
+  /** Called when Zendesk refuses the refresh token (revoked, expired): the account must reconnect. */
+  onRefreshRefused?: () => Promise<void>;
+  /** Sent with every request: the marketplace headers (zendesk/marketplace-headers.ts). */
+  headers?: Record<string, string>;
   /** Milliseconds before a request is abandoned. */
   timeoutMs?: number;
   now?: () => number;
@@ -31,6 +37,12 @@ export interface ZendeskUser {
   time_zone?: string | null;
   iana_time_zone?: string | null;
   user_fields?: Record<string, unknown> | null;
+  /** Users API: false once the user is deleted. */
+  active?: boolean;
+  suspended?: boolean;
+  /** Users API: "organization" | "groups" | "assigned" | "requested" | null (all tickets). */
+  ticket_restriction?: string | null;
+  organization_id?: number | null;
 }
 export interface ZendeskGroup { id: number; name: string }
 export interface ZendeskTicketField { id: number; title: string; type: string; active?: boolean; custom_field_options?: Array<{ name: string; value: string }> }
@@ -45,6 +57,7 @@ export interface ZendeskTicket {
   group_id?: number | null;
   assignee_id?: number | null;
   requester_id?: number | null;
+  organization_id?: number | null;
   brand_id?: number | null;
   custom_fields?: Array<{ id: number; value: unknown }>;
   updated_at?: string;
@@ -61,6 +74,33 @@ export interface ZendeskComment {
 
 export type ZendeskClient = ReturnType<typeof createZendeskClient>;
 
+/** The answer of POST /oauth/tokens (authorization_code and refresh_token grants). */
+export interface TokenGrant {
+  access_token: string;
+  refresh_token?: string;
+  expires_in?: number;
+  refresh_token_expires_in?: number;
+}
+
+/** Token fields of stored credentials from a grant; expiries become ISO times. */
+export function tokensFromGrant(
+  grant: TokenGrant,
+  nowMs: number,
+): { accessToken: string; refreshToken: string | null; expiresAt: string | null; refreshExpiresAt: string | null } {
+  const at = (seconds: number | undefined) => (seconds ? new Date(nowMs + seconds * 1000).toISOString() : null);
+  return {
+    accessToken: grant.access_token,
+    refreshToken: grant.refresh_token ?? null,
+    expiresAt: at(grant.expires_in),
+    refreshExpiresAt: at(grant.refresh_token_expires_in),
+  };
+}
+
+/** One membership of an agent in a group (GET /api/v2/users/{id}/group_memberships). */
+export interface ZendeskGroupMembership { id: number; user_id: number; group_id: number }
+
+interface CursorPage { links?: { next?: string | null } | null; meta?: { has_more?: boolean } | null }
+
 export function createZendeskClient(opts: ZendeskClientOptions) {
   let creds = opts.credentials;
   const now = opts.now ?? Date.now;
@@ -76,40 +116,46 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
     return refreshing;
   }
 
+  let refused = false;
   async function refreshOnce(): Promise<boolean> {
     const spent = creds.accessToken;
+    refused = false;
     if (await exchangeRefreshToken()) return true;
     const stored = await opts.reloadCredentials?.();
     if (stored && stored.accessToken !== spent) {
       creds = stored;
       return true;
     }
+    // Refused, and nobody else refreshed meanwhile: the account has to be connected again.
+    if (refused) await opts.onRefreshRefused?.();
     return false;
   }
 
   async function exchangeRefreshToken(): Promise<boolean> {
-    if (!creds.refreshToken || !creds.clientId) return false;
-    // https://developer.zendesk.com/api-reference/ticketing/oauth/oauth_tokens/ (refresh_token grant)
+    const client = creds.clientId ? { clientId: creds.clientId, clientSecret: creds.clientSecret } : opts.oauthClient;
+    if (!creds.refreshToken || !client) return false;
+    // https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/ (refresh_token grant).
+    // Zendesk rotates: "a successful request will also return a refresh token and delete the
+    // previous access and refresh tokens" (support.zendesk.com article 9182123625370).
     const res = await send('POST', '/oauth/tokens', {
       grant_type: 'refresh_token',
       refresh_token: creds.refreshToken,
-      client_id: creds.clientId,
-      client_secret: creds.clientSecret,
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
     }, false);
-    if (!res.ok) return false;
-    const body = (await res.json()) as { access_token: string; refresh_token?: string; expires_in?: number };
-    creds = {
-      ...creds,
-      accessToken: body.access_token,
-      refreshToken: body.refresh_token ?? creds.refreshToken,
-      expiresAt: body.expires_in ? new Date(now() + body.expires_in * 1000).toISOString() : null,
-    };
+    if (!res.ok) {
+      // 400 invalid_grant / 401 invalid_client: this token will never work again. 5xx / 429: try later.
+      if (res.status === 400 || res.status === 401) refused = true;
+      return false;
+    }
+    const grant = tokensFromGrant((await res.json()) as TokenGrant, now());
+    creds = { ...creds, ...grant, refreshToken: grant.refreshToken ?? creds.refreshToken };
     await opts.onRefreshed?.(creds);
     return true;
   }
 
   async function send(method: string, path: string, body: unknown, withAuth = true): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...opts.headers, accept: 'application/json' };
     if (withAuth) headers.authorization = `Bearer ${creds.accessToken}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
@@ -125,7 +171,7 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
     }
   }
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, parse = true): Promise<T> {
     const expired = creds.expiresAt !== null && Date.parse(creds.expiresAt) - 60_000 < now();
     if (expired) await refresh();
     const used = creds.accessToken;
@@ -136,10 +182,34 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
       const retryAfter = Number(res.headers.get('retry-after'));
       throw new UpstreamError('zendesk', res.status, await res.text(), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
     }
+    if (!parse || res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
 
+  async function callNoContent(method: string, path: string): Promise<void> {
+    await call<unknown>(method, path, undefined, false);
+  }
+
+  /** Follows cursor pagination (page[size]=100, links.next while meta.has_more). */
+  async function listAll<T, K extends string>(path: string, key: K): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | null = `${path}${path.includes('?') ? '&' : '?'}page[size]=100`;
+    for (let page = 0; next && page < 1000; page++) {
+      const body: CursorPage & Record<K, T[]> = await call<CursorPage & Record<K, T[]>>('GET', next);
+      items.push(...(body[key] ?? []));
+      const link = body.meta?.has_more ? (body.links?.next ?? null) : null;
+      // Zendesk's links are absolute; keep only the path so requests stay on the configured base URL.
+      next = link ? link.replace(/^https?:\/\/[^/]+(\/[^/]+)?(?=\/api\/v2\/)/, '') : null;
+    }
+    return items;
+  }
+
   return {
+    /** Refreshes the tokens now (the token cron): refused = Zendesk will never take this refresh token again. */
+    refreshNow: async (): Promise<'refreshed' | 'refused' | 'failed'> => {
+      if (await refresh()) return 'refreshed';
+      return refused ? 'refused' : 'failed';
+    },
     getMe: () => call<{ user: ZendeskUser }>('GET', '/api/v2/users/me.json').then((r) => r.user),
     getUser: (id: string) => call<{ user: ZendeskUser }>('GET', `/api/v2/users/${encodeURIComponent(id)}.json`).then((r) => r.user),
     listCustomRoles: () =>
@@ -171,5 +241,14 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
       ),
     createTrigger: (trigger: Record<string, unknown>) =>
       call<{ trigger: { id: number } }>('POST', '/api/v2/triggers', { trigger }).then((r) => r.trigger),
+    // https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/ (DELETE, no .json)
+    deleteWebhook: (id: string) => callNoContent('DELETE', `/api/v2/webhooks/${encodeURIComponent(id)}`),
+    // https://developer.zendesk.com/api-reference/ticketing/business-rules/triggers/
+    deleteTrigger: (id: string) => callNoContent('DELETE', `/api/v2/triggers/${encodeURIComponent(id)}.json`),
+    /** Revokes the token this client uses (https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token). */
+    revokeCurrentToken: () => callNoContent('DELETE', '/api/v2/oauth/tokens/current.json'),
+    /** Every group the user belongs to (cursor-paged, 100 per page). */
+    listGroupMemberships: (userId: string) =>
+      listAll<ZendeskGroupMembership, 'group_memberships'>(`/api/v2/users/${encodeURIComponent(userId)}/group_memberships.json`, 'group_memberships'),
   };
 }
