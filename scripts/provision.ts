@@ -1,6 +1,7 @@
-// Command line provisioning for self-hosting operators: creates the installation of a Zendesk
-// account on a deployed (or local) worker through POST /v1/installations and prints what to put
-// in the Zendesk app's settings. Usage: see `npm run provision -- --help`.
+// Command line provisioning for self-hosting operators (one worker, one Zendesk account): creates
+// the installation on a deployed (or local) worker through POST /v1/installations. The app needs
+// no settings: the first page load Zendesk signs binds it. Accounts of a shared deployment use
+// Connect in the app instead. Usage: see `npm run provision -- --help`.
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -29,10 +30,10 @@ const usage = `npm run provision -- --subdomain acme --zendesk-token <oauth acce
   --webhook-secret          the Zendesk webhook signing secret, if the webhook exists already
   --default-country         two-letter country for numbers typed without +country (default US)
 
-The operator token is read from $PROVISIONING_TOKEN (the worker secret of the same name).
-Without it, the Zendesk token must belong to an admin of the subdomain (self-service).`;
+The operator token is read from $PROVISIONING_TOKEN (the worker secret of the same name), and the
+Zendesk token must belong to an admin of the subdomain.`;
 
-if (values.help || !values.subdomain || !values['zendesk-token']) {
+if (values.help || !values.subdomain || !values['zendesk-token'] || !process.env.PROVISIONING_TOKEN) {
   console.log(usage);
   process.exit(values.help ? 0 : 2);
 }
@@ -53,21 +54,18 @@ const body = {
   settings: { defaultCountry: values['default-country'] },
 };
 
-const headers: Record<string, string> = { 'content-type': 'application/json' };
-if (process.env.PROVISIONING_TOKEN) headers.authorization = `Bearer ${process.env.PROVISIONING_TOKEN}`;
+const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${process.env.PROVISIONING_TOKEN}` };
 const res = await fetch(`${values.url.replace(/\/+$/, '')}/v1/installations`, { method: 'POST', headers, body: JSON.stringify(body) });
 const answer = (await res.json()) as Record<string, unknown>;
 if (res.status !== 201) {
   console.error(`Provisioning failed (${res.status}):`, JSON.stringify(answer, null, 2));
   process.exit(1);
 }
-const out = answer as { installationId: string; sharedSecret: string; webhookUrls: { zendesk: string; telnyx: string } };
-console.log(`Installation created for ${values.subdomain}.
+const out = answer as { installationId: string; webhookUrls: { zendesk: string; telnyx: string } };
+console.log(`Installation ${out.installationId} created for ${values.subdomain}.
 
-In Zendesk (Admin Center > Apps > Post-Interaction SMS > settings):
-  worker_url       ${values.url}
-  installation_id  ${out.installationId}
-  shared_secret    ${out.sharedSecret}    (shown once; store it only in the app's secure setting)
+Install the app in Zendesk (packaged with WORKER_URL=${values.url}); it needs no settings: the
+first time it opens, the page Zendesk signs binds it to this installation.
 
 Webhook URLs (the app's Setup tab creates the Zendesk webhook and triggers for you):
   Zendesk  ${out.webhookUrls.zendesk}
