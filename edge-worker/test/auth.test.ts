@@ -185,6 +185,8 @@ describe("the worker's session", () => {
     const grant = await openSession(a, USERS.admin.id);
     const wrongAud = await sign({ iss: 'pisms-worker', aud: 'someone-else', typ: 'session', sub: '101', zd: a.subdomain, zai: String(a.appInstallationId), inst: a.installationId, loc: 'nav_bar', auth_time: 0, exp: Math.floor(Date.now() / 1000) + 600 }, env.SESSION_SECRET, 'HS256');
     expect((await call('GET', '/v1/me', { token: wrongAud })).status).toBe(401);
+    const [, payload] = grant.token.split('.');
+    expect((await call('GET', '/v1/me', { token: `${b64url({ alg: 'none', typ: 'JWT' })}.${payload}.` })).status).toBe(401);
     expect((await call('GET', '/v1/me', { token: grant.refreshToken })).status).toBe(401);
     expect((await call('POST', '/v1/session/refresh', { body: { refreshToken: grant.token } })).status).toBe(401);
   });

@@ -149,6 +149,9 @@ connectApi.get('/oauth/zendesk/callback', async (c) => {
   let installationId: string;
   if (existing) {
     installationId = existing.id;
+    // The authorization being replaced is revoked (best effort: it may be dead already).
+    const previous = await zendeskFor(c.env, existing).catch(() => null);
+    await previous?.revokeCurrentToken().catch(() => undefined);
     await rebindInstallation(c.env.DB, c.env.SECRETS_KEY, existing.id, binding, stamp);
   } else {
     installationId = `inst_${randomToken(12)}`;
