@@ -2,17 +2,24 @@
 // needs a Zendesk account; this checks what it can without one, following Zendesk's own validator
 // (zendesk/zendesk_apps_support: validations/manifest.rb, translations.rb, location.rb) and the
 // docs (private app zip <= 2 MB; logo.png 320x320, logo-small.png 128x128; icon_nav_bar.svg for
-// nav bar apps):
+// nav bar apps), plus this app's own shape (the worker serves the pages):
 // - zip: size limit, manifest at the root, no unsafe paths;
 // - manifest: required keys and types, known products and locations, frameworkVersion 2.0,
-//   parameter types and flags, secure parameters with a domainWhitelist;
+//   parameter types and flags (the app has none; any a manifest declares are still checked),
+//   secure parameters with a domainWhitelist;
+// - locations: with `signedUrls` every location is an absolute https URL on one worker, ending in
+//   /app/<location> (the worker verifies Zendesk's signed load there and serves the page); the
+//   placeholder worker is flagged; a location page inside the zip must be there with every
+//   script, stylesheet and image it references (and every module those scripts import);
 // - translations: valid JSON objects, valid locale names, the default locale present, the
-//   marketplace keys and every parameter's label;
-// - locations: every location page is in the zip, and every script, stylesheet and image it
-//   references (and every module those scripts import) is in the zip too;
+//   marketplace keys, every parameter's label, and no labels for parameters that are gone;
 // - logos and icons: present, PNG dimensions exact, SVGs without scripts.
+// With the built pages at hand (zendesk-app/dist/assets), `main` also checks the pages the worker
+// serves: each location's <name>.html loads the ZAF SDK, and everything it loads is there, by a
+// relative URL (the worker serves them under /app/).
 // Run: ./node_modules/.bin/node scripts/validate-app.ts [path/to/app.zip]; exits 1 on errors.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 
@@ -66,6 +73,9 @@ const REQUIRED_PNGS: Array<{ path: string; width: number; height: number }> = [
 
 /** Scripts a location page may load from elsewhere: the ZAF SDK from Zendesk's CDN. */
 const ZAF_SDK = /^https:\/\/static\.zdassets\.com\/zendesk_app_framework_sdk\/2\.\d+\/zaf_sdk(\.min)?\.js$/;
+
+/** The worker the checked-in manifest names (scripts/package-app.ts PLACEHOLDER_WORKER_URL). */
+const PLACEHOLDER_HOST = 'post-interaction-sms.example.workers.dev';
 
 const VALID_LOCALE = /^[a-z]{2}(-\w{2,3})?$/;
 const MARKETPLACE_KEYS = ['name', 'short_description', 'long_description', 'installation_instructions'];
@@ -173,6 +183,47 @@ function readZip(zip: Uint8Array, errors: Problem[]): Record<string, Uint8Array>
   }
 }
 
+/** A location on the worker: `{WORKER_URL}/app/<name>`, signed, not the placeholder. */
+function checkServedLocation(
+  manifest: Json,
+  where: string,
+  name: string,
+  url: string,
+  options: Json,
+  remote: URL[],
+  errors: Problem[],
+  warnings: Problem[],
+) {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    errors.push({ where: 'manifest.json', message: `"${where}" url is not a valid URL: ${url}` });
+    return;
+  }
+  remote.push(parsed);
+  if (parsed.search !== '' || parsed.hash !== '' || !parsed.pathname.endsWith(`/app/${name}`)) {
+    errors.push({
+      where: 'manifest.json',
+      message: `"${where}" url must be {WORKER_URL}/app/${name} (the worker serves each location there): ${url}`,
+    });
+  }
+  // Zendesk signs a location when its "signed" option, or else the top-level "signedUrls", is true.
+  const signed = typeof options.signed === 'boolean' ? options.signed : manifest.signedUrls === true;
+  if (!signed) {
+    errors.push({
+      where: 'manifest.json',
+      message: `"${where}" is served by the worker, which only answers signed loads: set "signedUrls": true`,
+    });
+  }
+  if (parsed.hostname === PLACEHOLDER_HOST) {
+    warnings.push({
+      where: 'manifest.json',
+      message: `"${where}" still points at the placeholder worker ${parsed.origin}: package with WORKER_URL=https://<your worker> to upload`,
+    });
+  }
+}
+
 function checkManifest(manifest: Json, files: Record<string, Uint8Array>, errors: Problem[], warnings: Problem[]) {
   const where = 'manifest.json';
   const err = (message: string) => errors.push({ where, message });
@@ -201,6 +252,7 @@ function checkManifest(manifest: Json, files: Record<string, Uint8Array>, errors
 
   // Locations.
   const locations: Array<{ product: string; name: string; url: string | null }> = [];
+  const remote: URL[] = [];
   if (!isObject(manifest.location) || Object.keys(manifest.location).length === 0) {
     err('"location" is required: { "support": { "<location>": { "url": "assets/<page>.html" } } }');
   } else {
@@ -221,7 +273,7 @@ function checkManifest(manifest: Json, files: Record<string, Uint8Array>, errors
         }
         const url = typeof options === 'string' ? options : isObject(options) ? options.url : undefined;
         if (isObject(options)) {
-          for (const flag of ['flexible', 'autoLoad', 'autoHide']) {
+          for (const flag of ['flexible', 'autoLoad', 'autoHide', 'signed']) {
             if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
               err(`"location.${product}.${name}.${flag}" must be true or false`);
             }
@@ -235,11 +287,19 @@ function checkManifest(manifest: Json, files: Record<string, Uint8Array>, errors
         if (/^[a-z]+:/i.test(url)) {
           if (!url.startsWith('https://') && !/^http:\/\/localhost(:\d+)?\//.test(url)) {
             err(`"location.${product}.${name}" url must use https: ${url}`);
+          } else {
+            const opts = isObject(options) ? options : {};
+            checkServedLocation(manifest, `location.${product}.${name}`, name, url, opts, remote, errors, warnings);
           }
           locations.push({ product, name, url: null });
         } else if (url.includes('{{setting.')) {
           locations.push({ product, name, url: null });
         } else {
+          if (manifest.signedUrls === true) {
+            err(
+              `"location.${product}.${name}" must be served by the worker when "signedUrls" is true: an absolute https URL ending in /app/${name}, not ${url}`,
+            );
+          }
           if (!url.startsWith('assets/')) err(`"location.${product}.${name}" url must point into assets/: ${url}`);
           else if (!files[url]) err(`"location.${product}.${name}" page ${url} is not in the zip`);
           locations.push({ product, name, url: files[url] ? url : null });
@@ -249,6 +309,9 @@ function checkManifest(manifest: Json, files: Record<string, Uint8Array>, errors
       }
     }
   }
+
+  const origins = new Set(remote.map((u) => u.origin));
+  if (origins.size > 1) err(`every location must be served by the same worker, found ${[...origins].join(', ')}`);
 
   // Parameters.
   const parameters: Json[] = [];
@@ -343,10 +406,21 @@ function checkTranslations(
         warnings.push({ where: path, message: `missing app.parameters.${name}.helpText` });
       }
     }
+    const declared = new Set(parameters.map((p) => String(p.name)));
+    for (const name of Object.keys(labels)) {
+      if (!declared.has(name)) {
+        warnings.push({ where: path, message: `app.parameters.${name} labels a setting the manifest does not have: remove it` });
+      }
+    }
   }
 }
 
-function checkPages(locations: Array<{ url: string | null }>, files: Record<string, Uint8Array>, errors: Problem[], warnings: Problem[]) {
+/**
+ * Location pages and what they load. `root` is where the pages live among `files`: "assets/" in
+ * the zip, "" for the built pages the worker serves (which must use relative URLs: the worker
+ * serves them under /app/).
+ */
+function checkPages(pages: string[], files: Record<string, Uint8Array>, errors: Problem[], warnings: Problem[], root = 'assets/') {
   const checkedScripts = new Set<string>();
   const checkScript = (path: string) => {
     if (checkedScripts.has(path)) return;
@@ -356,14 +430,18 @@ function checkPages(locations: Array<{ url: string | null }>, files: Record<stri
     for (const spec of jsImports(text(code))) {
       const target = resolveRef(path, spec);
       if (target === null) continue;
-      if (!files[target]) errors.push({ where: path, message: `imports ${spec}, which is not in the zip` });
+      if (!files[target]) errors.push({ where: path, message: `imports ${spec}, which is not in the ${root ? 'zip' : 'build'}` });
       else checkScript(target);
     }
   };
 
-  for (const page of new Set(locations.map((l) => l.url).filter((u): u is string => u !== null))) {
-    const html = text(files[page] ?? new Uint8Array());
-    const refs = htmlReferences(html);
+  for (const page of new Set(pages)) {
+    const bytes = files[page];
+    if (!bytes) {
+      errors.push({ where: page, message: root ? 'is not in the zip' : 'is missing from the build (run `npm run app:build`)' });
+      continue;
+    }
+    const refs = htmlReferences(text(bytes));
     if (!refs.some((r) => r.tag === 'script' && ZAF_SDK.test(r.url))) {
       errors.push({
         where: page,
@@ -380,11 +458,49 @@ function checkPages(locations: Array<{ url: string | null }>, files: Record<stri
         if (!ZAF_SDK.test(ref.url)) warnings.push({ where: page, message: `loads an external resource: ${ref.url}` });
         continue;
       }
-      if (!target.startsWith('assets/')) errors.push({ where: page, message: `references ${ref.url} outside assets/` });
-      else if (!files[target]) errors.push({ where: page, message: `references ${ref.url}, which is not in the zip` });
+      if (!root && ref.url.startsWith('/')) {
+        errors.push({
+          where: page,
+          message: `references ${ref.url} from the site root; the worker serves the app under /app/: use a relative URL`,
+        });
+      } else if (!target.startsWith(root)) errors.push({ where: page, message: `references ${ref.url} outside ${root}` });
+      else if (!files[target])
+        errors.push({ where: page, message: `references ${ref.url}, which is not in the ${root ? 'zip' : 'build'}` });
       else if (target.endsWith('.js')) checkScript(target);
     }
   }
+}
+
+/** Names of the locations the worker serves (absolute location URLs in the manifest). */
+export function servedLocations(manifest: unknown): string[] {
+  const out = new Set<string>();
+  if (!isObject(manifest) || !isObject(manifest.location)) return [];
+  for (const locations of Object.values(manifest.location)) {
+    if (!isObject(locations)) continue;
+    for (const [name, options] of Object.entries(locations)) {
+      const url = typeof options === 'string' ? options : isObject(options) ? options.url : undefined;
+      if (typeof url === 'string' && /^https?:\/\//i.test(url)) out.add(name);
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * The built pages the worker serves (files of zendesk-app/dist/assets, by name): one
+ * `<location>.html` per served location, loading the ZAF SDK, everything else by relative URL
+ * and present. Paths in the report are relative to that folder.
+ */
+export function validateServedPages(files: Record<string, Uint8Array>, locations: string[]): ValidationReport {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  checkPages(
+    locations.map((name) => `${name}.html`),
+    files,
+    errors,
+    warnings,
+    '',
+  );
+  return { errors, warnings, files: Object.keys(files).sort() };
 }
 
 function checkLogos(files: Record<string, Uint8Array>, errors: Problem[], warnings: Problem[]) {
@@ -454,7 +570,16 @@ export function validateAppFiles(files: Record<string, Uint8Array>, zipBytes?: n
 
   const { locations, parameters } = checkManifest(manifest, files, errors, warnings);
   checkTranslations(files, manifest.defaultLocale, parameters, errors, warnings);
-  checkPages(locations, files, errors, warnings);
+  const pages = locations.map((l) => l.url).filter((u): u is string => u !== null);
+  checkPages(pages, files, errors, warnings);
+  if (pages.length === 0) {
+    // Every location is served by the worker: pages and scripts in the zip are dead weight.
+    for (const name of names) {
+      if (/^assets\/.+\.(html|js|css)$/.test(name)) {
+        warnings.push({ where: name, message: 'is not used: the worker serves the location pages (package without the build output)' });
+      }
+    }
+  }
   checkLogos(files, errors, warnings);
   return { errors, warnings, files: names };
 }
@@ -474,16 +599,40 @@ export function formatReport(report: ValidationReport): string {
   return lines.join('\n');
 }
 
+function readDir(dir: string): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) files[entry.name] = new Uint8Array(readFileSync(join(dir, entry.name)));
+  }
+  return files;
+}
+
 function main() {
   const path = process.argv[2] ?? fileURLToPath(new URL('../zendesk-app/dist/app.zip', import.meta.url));
   let zip: Uint8Array;
   try {
     zip = readFileSync(path);
   } catch {
-    console.error(`Cannot read ${path}: build and package the app first (vite build, then scripts/package-app.ts)`);
+    console.error(`Cannot read ${path}: package the app first (npm run app:package)`);
     process.exit(1);
   }
   const report = validateAppZip(zip);
+
+  // The pages the worker serves, when they were built here.
+  const assetsDir = fileURLToPath(new URL('../zendesk-app/dist/assets', import.meta.url));
+  const manifestBytes = report.errors.length === 0 ? unzipSync(zip)['manifest.json'] : undefined;
+  const served = manifestBytes ? servedLocations(JSON.parse(text(manifestBytes))) : [];
+  let pagesNote = '';
+  if (served.length > 0 && existsSync(assetsDir)) {
+    const pages = validateServedPages(readDir(assetsDir), served);
+    const prefix = (p: Problem) => ({ ...p, where: `zendesk-app/dist/assets/${p.where}` });
+    report.errors.push(...pages.errors.map(prefix));
+    report.warnings.push(...pages.warnings.map(prefix));
+    pagesNote = `; served pages checked: ${served.map((l) => `${l}.html`).join(', ')}`;
+  } else if (served.length > 0) {
+    pagesNote = '; served pages not checked (no zendesk-app/dist/assets: run npm run app:build)';
+  }
+
   const details = formatReport(report);
   if (details) console.log(details);
   if (report.errors.length > 0) {
@@ -491,7 +640,7 @@ function main() {
     process.exit(1);
   }
   console.log(
-    `${path}: valid (${report.files.length} files, ${(zip.byteLength / 1024).toFixed(1)} KiB, ${report.warnings.length} warning(s))`,
+    `${path}: valid (${report.files.length} files, ${(zip.byteLength / 1024).toFixed(1)} KiB, ${report.warnings.length} warning(s)${pagesNote})`,
   );
 }
 

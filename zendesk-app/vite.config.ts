@@ -1,7 +1,9 @@
 // Build of the Zendesk app: one HTML entry per manifest location, written to
-// zendesk-app/dist/assets/ with relative URLs (Zendesk serves the assets from its own CDN path).
-// The ZAF SDK stays a CDN script tag in each HTML, as in Zendesk's React scaffold.
-// Then `node scripts/package-app.ts` adds manifest.json and translations/ and writes app.zip.
+// zendesk-app/dist/assets/ with relative URLs. The worker serves these files as static assets:
+// each page at {WORKER_URL}/app/<location> (after verifying Zendesk's signed load, with the
+// session in a meta tag), everything it loads at {WORKER_URL}/app/<file>. The ZAF SDK stays a
+// CDN script tag in each HTML, as in Zendesk's React scaffold. The package Zendesk gets
+// (`node scripts/package-app.ts`) holds only manifest.json, translations/ and the logos.
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';

@@ -1,7 +1,8 @@
 // @vitest-environment node
 // The offline package validator (scripts/validate-app.ts) and the packager
-// (scripts/package-app.ts): a good package passes; each broken one fails for its own reason.
-// One test builds the real app with Vite and validates the real package.
+// (scripts/package-app.ts): a good package (manifest, translations, logos; the worker serves the
+// pages) passes; each broken one fails for its own reason. One test builds the real app with Vite
+// and validates the pages the worker serves and the real package.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../tools/png.ts';
-import { packageApp, prepareManifest } from '../../scripts/package-app.ts';
-import { MAX_ZIP_BYTES, validateAppFiles, validateAppZip, type ValidationReport } from '../../scripts/validate-app.ts';
+import { normalizeWorkerUrl, packageApp, PLACEHOLDER_WORKER_URL, prepareManifest } from '../../scripts/package-app.ts';
+import {
+  MAX_ZIP_BYTES,
+  servedLocations,
+  validateAppFiles,
+  validateAppZip,
+  validateServedPages,
+  type ValidationReport,
+} from '../../scripts/validate-app.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => new Uint8Array(readFileSync(join(ROOT, path)));
@@ -29,17 +37,25 @@ const PAGE = (entry: string) => `<!doctype html>
 
 type Files = Record<string, Uint8Array>;
 
-/** A complete package: the real manifest, translations and logos, and small stand-in pages. */
+const WORKER = 'https://sms.example.workers.dev';
+
+/** Small stand-in pages as Vite builds them (relative URLs), by file name. */
+function pageFiles(prefix = ''): Files {
+  return {
+    [`${prefix}nav_bar.html`]: strToU8(PAGE('nav_bar-abc.js')),
+    [`${prefix}ticket_sidebar.html`]: strToU8(PAGE('ticket_sidebar-abc.js')),
+    [`${prefix}nav_bar-abc.js`]: strToU8('import{a}from"./shared-abc.js";a("nav")'),
+    [`${prefix}ticket_sidebar-abc.js`]: strToU8('import{a}from"./shared-abc.js";a("sidebar")'),
+    [`${prefix}shared-abc.js`]: strToU8('export const a=(x)=>x;'),
+  };
+}
+
+/** A complete package: the real manifest (pointed at a worker), translations and logos. */
 function goodFiles(): Files {
-  const manifest = prepareManifest(readFileSync(join(ROOT, 'manifest.json'), 'utf8'), 'https://sms.example.workers.dev');
+  const manifest = prepareManifest(readFileSync(join(ROOT, 'manifest.json'), 'utf8'), WORKER);
   return {
     'manifest.json': strToU8(JSON.stringify(manifest)),
     'translations/en.json': read('zendesk-app/translations/en.json'),
-    'assets/nav_bar.html': strToU8(PAGE('nav_bar-abc.js')),
-    'assets/ticket_sidebar.html': strToU8(PAGE('ticket_sidebar-abc.js')),
-    'assets/nav_bar-abc.js': strToU8('import{a}from"./shared-abc.js";a("nav")'),
-    'assets/ticket_sidebar-abc.js': strToU8('import{a}from"./shared-abc.js";a("sidebar")'),
-    'assets/shared-abc.js': strToU8('export const a=(x)=>x;'),
     'assets/logo.png': read('zendesk-app/assets/logo.png'),
     'assets/logo-small.png': read('zendesk-app/assets/logo-small.png'),
     'assets/logo.svg': read('zendesk-app/assets/logo.svg'),
@@ -67,10 +83,30 @@ function withTranslation(change: (t: { app: Record<string, unknown> }) => void):
   return files;
 }
 
-function without(path: string): Files {
-  const files = goodFiles();
+function without(path: string, files = goodFiles()): Files {
   delete files[path];
   return files;
+}
+
+/** An app whose pages are in the zip (Zendesk serves them): relative locations, not signed. */
+function zipPagesFiles(): Files {
+  const files = { ...goodFiles(), ...pageFiles('assets/') };
+  const manifest = manifestOf(files);
+  delete manifest.signedUrls;
+  manifest.location = {
+    support: { nav_bar: { url: 'assets/nav_bar.html' }, ticket_sidebar: { url: 'assets/ticket_sidebar.html', flexible: true } },
+  };
+  files['manifest.json'] = strToU8(JSON.stringify(manifest));
+  return files;
+}
+
+function params(m: Record<string, unknown>): Array<Record<string, unknown>> {
+  m.parameters ??= [];
+  return m.parameters as Array<Record<string, unknown>>;
+}
+
+function warningsOf(report: ValidationReport): string[] {
+  return report.warnings.map((w) => `${w.where}: ${w.message}`);
 }
 
 function errorsOf(report: ValidationReport): string[] {
@@ -93,6 +129,20 @@ describe('validate-app: a good package', () => {
     expect(errorsOf(report)).toEqual([]);
     expect(report.warnings).toEqual([]);
     expect(report.files).toContain('assets/logo.png');
+  });
+
+  it('needs no parameters and no domainWhitelist', () => {
+    const manifest = manifestOf(goodFiles());
+    expect(manifest.parameters).toBeUndefined();
+    expect(manifest.domainWhitelist).toBeUndefined();
+    expect(manifest.signedUrls).toBe(true);
+    expect(servedLocations(manifest)).toEqual(['nav_bar', 'ticket_sidebar']);
+  });
+
+  it('also passes with its pages in the zip (an app Zendesk serves)', () => {
+    const report = validateAppZip(zipSync(zipPagesFiles()));
+    expect(errorsOf(report)).toEqual([]);
+    expect(report.warnings).toEqual([]);
   });
 });
 
@@ -149,8 +199,58 @@ describe('validate-app: broken packages fail', () => {
     );
   });
 
+  it('a location the worker does not serve, or does not verify', () => {
+    expectError(
+      withManifest((m) => (m.location = { support: { nav_bar: { url: `${WORKER}/nav_bar.html` } } })),
+      /"location\.support\.nav_bar" url must be \{WORKER_URL\}\/app\/nav_bar/,
+    );
+    expectError(
+      withManifest((m) => (m.location = { support: { nav_bar: { url: `${WORKER}/app/ticket_sidebar` } } })),
+      /url must be \{WORKER_URL\}\/app\/nav_bar/,
+    );
+    expectError(
+      withManifest((m) => delete m.signedUrls),
+      /"location\.support\.nav_bar" is served by the worker, which only answers signed loads: set "signedUrls": true/,
+    );
+    expectError(
+      withManifest((m) => {
+        const support = (m.location as Record<string, Record<string, Record<string, unknown>>>).support;
+        if (support?.ticket_sidebar) support.ticket_sidebar.signed = false;
+      }),
+      /"location\.support\.ticket_sidebar" is served by the worker, which only answers signed loads/,
+    );
+    expectError(
+      withManifest(
+        (m) =>
+          (m.location = {
+            support: { nav_bar: { url: `${WORKER}/app/nav_bar` }, ticket_sidebar: { url: 'https://other.example.com/app/ticket_sidebar' } },
+          }),
+      ),
+      /every location must be served by the same worker/,
+    );
+    expectError(
+      withManifest((m) => (m.location = { support: { nav_bar: { url: 'assets/nav_bar.html' } } })),
+      /"location\.support\.nav_bar" must be served by the worker when "signedUrls" is true/,
+    );
+  });
+
+  it('warns about a package that still points at the placeholder worker, or carries pages', () => {
+    const placeholder = goodFiles();
+    placeholder['manifest.json'] = read('manifest.json');
+    const report = validateAppZip(zipSync(placeholder));
+    expect(errorsOf(report)).toEqual([]);
+    expect(warningsOf(report)).toEqual([
+      expect.stringMatching(/"location\.support\.nav_bar" still points at the placeholder worker/),
+      expect.stringMatching(/"location\.support\.ticket_sidebar" still points at the placeholder worker/),
+    ]);
+    const withPages = { ...goodFiles(), ...pageFiles('assets/') };
+    expect(warningsOf(validateAppZip(zipSync(withPages)))).toEqual(
+      expect.arrayContaining(['assets/nav_bar.html: is not used: the worker serves the location pages (package without the build output)']),
+    );
+  });
+
   it('a location page that is not in the zip, or not in assets/', () => {
-    expectError(without('assets/ticket_sidebar.html'), /page assets\/ticket_sidebar\.html is not in the zip/);
+    expectError(without('assets/ticket_sidebar.html', zipPagesFiles()), /page assets\/ticket_sidebar\.html is not in the zip/);
     expectError(
       withManifest((m) => (m.location = { support: { ticket_sidebar: { url: 'pages/x.html' } } })),
       /url must point into assets\//,
@@ -162,56 +262,62 @@ describe('validate-app: broken packages fail', () => {
   });
 
   it('a script the page loads, or a module a script imports, that is not in the zip', () => {
-    expectError(without('assets/nav_bar-abc.js'), /assets\/nav_bar\.html: references \.\/nav_bar-abc\.js, which is not in the zip/);
-    const files = goodFiles();
+    expectError(
+      without('assets/nav_bar-abc.js', zipPagesFiles()),
+      /assets\/nav_bar\.html: references \.\/nav_bar-abc\.js, which is not in the zip/,
+    );
+    const files = zipPagesFiles();
     files['assets/ticket_sidebar-abc.js'] = strToU8('import{b}from"./lazy-123.js";b()');
     expectError(files, /assets\/ticket_sidebar-abc\.js: imports \.\/lazy-123\.js, which is not in the zip/);
   });
 
   it('a page without the ZAF SDK, or loading code over http', () => {
-    const files = goodFiles();
+    const files = zipPagesFiles();
     files['assets/nav_bar.html'] = strToU8(PAGE('nav_bar-abc.js').replace(/<script src="https:\/\/static[^<]+<\/script>/, ''));
     expectError(files, /assets\/nav_bar\.html: does not load the ZAF SDK/);
     files['assets/nav_bar.html'] = strToU8(`${PAGE('nav_bar-abc.js')}<script src="http://cdn.example.com/x.js"></script>`);
     expectError(files, /loads http:\/\/cdn\.example\.com\/x\.js over plain http/);
   });
 
-  it('invalid parameters', () => {
+  it('invalid parameters, should a manifest declare any', () => {
     expectError(
-      withManifest((m) => (m.parameters as Array<Record<string, unknown>>).push({ name: 'token', type: 'secret' })),
+      withManifest((m) => params(m).push({ name: 'token', type: 'secret' })),
       /parameter "token" has an invalid type: secret/,
     );
     expectError(
-      withManifest((m) => (m.parameters as Array<Record<string, unknown>>).push({ name: 'worker_url', type: 'text' })),
-      /parameter "worker_url" is defined twice/,
+      withManifest((m) => params(m).push({ name: 'region', type: 'text' }, { name: 'region', type: 'text' })),
+      /parameter "region" is defined twice/,
     );
     expectError(
-      withManifest((m) => (m.parameters as Array<Record<string, unknown>>).push({ name: 'x', type: 'hidden', required: true })),
+      withManifest((m) => params(m).push({ name: 'x', type: 'hidden', required: true })),
       /"x" is hidden and cannot be required/,
     );
     expectError(
-      withManifest((m) => (m.parameters as Array<Record<string, unknown>>).push({ name: 'x', secure: 'yes' })),
+      withManifest((m) => params(m).push({ name: 'x', secure: 'yes' })),
       /"secure" must be true or false/,
+    );
+    expectError(
+      withManifest((m) => (m.parameters = { name: 'x' })),
+      /"parameters" must be an array/,
     );
   });
 
   it('secure parameters without a domainWhitelist', () => {
     expectError(
-      withManifest((m) => delete m.domainWhitelist),
+      withManifest((m) => params(m).push({ name: 'api_token', type: 'text', secure: true })),
       /"domainWhitelist" must list the worker host/,
     );
     expectError(
-      withManifest((m) => (m.domainWhitelist = [])),
+      withManifest((m) => {
+        params(m).push({ name: 'api_token', type: 'text', secure: true });
+        m.domainWhitelist = [];
+      }),
       /"domainWhitelist" must list the worker host/,
     );
   });
 
   it('warns about a secret-like parameter that is not secure', () => {
-    const files = withManifest((m) => {
-      const params = m.parameters as Array<Record<string, unknown>>;
-      const secret = params.find((p) => p.name === 'shared_secret');
-      if (secret) delete secret.secure;
-    });
+    const files = withManifest((m) => params(m).push({ name: 'shared_secret', type: 'text' }));
     const report = validateAppZip(zipSync(files));
     expect(report.warnings.map((w) => w.message)).toContain('parameter "shared_secret" looks like a secret: set "secure": true');
   });
@@ -226,12 +332,19 @@ describe('validate-app: broken packages fail', () => {
       /missing required key app\.installation_instructions/,
     );
     expectError(
-      withTranslation((t) => delete (t.app.parameters as Record<string, unknown>).shared_secret),
-      /missing app\.parameters\.shared_secret\.label/,
+      withManifest((m) => params(m).push({ name: 'region', type: 'text' })),
+      /missing app\.parameters\.region\.label/,
     );
     const badLocale = goodFiles();
     badLocale['translations/english.json'] = strToU8('{}');
     expectError(badLocale, /"english" is not a valid locale/);
+  });
+
+  it('warns about labels left for settings the app no longer has', () => {
+    const files = withTranslation((t) => (t.app.parameters = { shared_secret: { label: 'Shared secret', helpText: 'Gone' } }));
+    expect(warningsOf(validateAppZip(zipSync(files)))).toEqual([
+      'translations/en.json: app.parameters.shared_secret labels a setting the manifest does not have: remove it',
+    ]);
   });
 
   it('logos: missing, not a PNG, or the wrong size', () => {
@@ -269,38 +382,88 @@ describe('validate-app: broken packages fail', () => {
   });
 });
 
-describe('package-app', () => {
-  it('pins domainWhitelist to the worker host, and refuses plain http', () => {
-    const manifest = readFileSync(join(ROOT, 'manifest.json'), 'utf8');
-    expect(prepareManifest(manifest, 'https://sms.acme.workers.dev/').domainWhitelist).toEqual(['sms.acme.workers.dev']);
-    expect(prepareManifest(manifest, undefined).domainWhitelist).toEqual(JSON.parse(manifest).domainWhitelist);
-    expect(() => prepareManifest(manifest, 'http://sms.acme.example')).toThrow(/https/);
+describe('validate-app: the pages the worker serves', () => {
+  it('passes for pages as Vite builds them', () => {
+    const report = validateServedPages(pageFiles(), ['nav_bar', 'ticket_sidebar']);
+    expect(errorsOf(report)).toEqual([]);
+    expect(report.warnings).toEqual([]);
   });
 
-  it('assembles manifest, translations and assets into a valid app.zip', () => {
+  it('fails for a missing page, a missing script, no ZAF SDK, or a root-relative URL', () => {
+    const errors = (files: Files) => errorsOf(validateServedPages(files, ['nav_bar', 'ticket_sidebar']));
+    expect(errors(without('ticket_sidebar.html', pageFiles()))).toEqual([
+      'ticket_sidebar.html: is missing from the build (run `npm run app:build`)',
+    ]);
+    expect(errors(without('shared-abc.js', pageFiles()))).toEqual(
+      expect.arrayContaining(['nav_bar.html: references ./shared-abc.js, which is not in the build']),
+    );
+    const noSdk = pageFiles();
+    noSdk['nav_bar.html'] = strToU8(PAGE('nav_bar-abc.js').replace(/<script src="https:\/\/static[^<]+<\/script>/, ''));
+    expect(errors(noSdk)).toEqual([expect.stringMatching(/^nav_bar\.html: does not load the ZAF SDK/)]);
+    const rooted = pageFiles();
+    rooted['nav_bar.html'] = strToU8(PAGE('nav_bar-abc.js').replace('./nav_bar-abc.js', '/assets/nav_bar-abc.js'));
+    expect(errors(rooted)).toEqual([expect.stringMatching(/references \/assets\/nav_bar-abc\.js from the site root/)]);
+  });
+});
+
+describe('package-app', () => {
+  it('points every location at the worker, and refuses plain http', () => {
+    const manifest = readFileSync(join(ROOT, 'manifest.json'), 'utf8');
+    const shipped = prepareManifest(manifest, 'https://sms.acme.workers.dev/');
+    expect(shipped.location).toEqual({
+      support: {
+        nav_bar: { url: 'https://sms.acme.workers.dev/app/nav_bar' },
+        ticket_sidebar: { url: 'https://sms.acme.workers.dev/app/ticket_sidebar', flexible: true },
+      },
+    });
+    expect(shipped.signedUrls).toBe(true);
+    expect(prepareManifest(manifest, undefined)).toEqual(JSON.parse(manifest));
+    expect(normalizeWorkerUrl('https://example.com/sms/')).toBe('https://example.com/sms');
+    expect(normalizeWorkerUrl('http://localhost:8787')).toBe('http://localhost:8787');
+    expect(() => prepareManifest(manifest, 'http://sms.acme.example')).toThrow(/https/);
+    expect(() => prepareManifest(manifest, 'https://sms.acme.example/?x=1')).toThrow(/plain base URL/);
+    expect(() => prepareManifest(manifest, 'not a url')).toThrow(/not a URL/);
+  });
+
+  it('packages manifest, translations and logos (not the pages) into a valid app.zip', () => {
     const dist = mkdtempSync(join(tmpdir(), 'app-dist-'));
     temps.push(dist);
     mkdirSync(join(dist, 'assets'));
-    for (const [name, bytes] of Object.entries(goodFiles())) {
-      if (name.startsWith('assets/') && !/logo|icon/.test(name)) writeFileSync(join(dist, name), bytes);
-    }
-    const result = packageApp({ distDir: dist, workerUrl: 'https://sms.example.workers.dev' });
-    expect(result.files).toEqual(
-      expect.arrayContaining(['manifest.json', 'translations/en.json', 'assets/logo.png', 'assets/icon_nav_bar.svg']),
-    );
+    for (const [name, bytes] of Object.entries(pageFiles())) writeFileSync(join(dist, 'assets', name), bytes);
+    const result = packageApp({ distDir: dist, workerUrl: WORKER });
+    expect(result.files).toEqual([
+      'assets/icon_nav_bar.svg',
+      'assets/logo-small.png',
+      'assets/logo.png',
+      'assets/logo.svg',
+      'manifest.json',
+      'translations/en.json',
+    ]);
+    expect(result.locationUrls).toEqual({
+      'support.nav_bar': `${WORKER}/app/nav_bar`,
+      'support.ticket_sidebar': `${WORKER}/app/ticket_sidebar`,
+    });
+    expect(result.usesWorkerUrl).toBe(true);
     const zip = new Uint8Array(readFileSync(result.zipPath));
-    expect(Object.keys(unzipSync(zip))).toContain('assets/logo-small.png');
+    expect(Object.keys(unzipSync(zip)).sort()).toEqual(result.files);
+    expect(readdirSync(result.packageDir).sort()).toEqual(['assets', 'manifest.json', 'translations']);
     const report = validateAppZip(zip);
     expect(errorsOf(report)).toEqual([]);
+    expect(report.warnings).toEqual([]);
   });
 
-  it('refuses to package before the app is built', () => {
-    const dist = mkdtempSync(join(tmpdir(), 'app-empty-'));
+  it('keeps the placeholder worker without WORKER_URL, which the validator flags', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'app-placeholder-'));
     temps.push(dist);
-    expect(() => packageApp({ distDir: dist })).toThrow(/run `vite build/);
+    const result = packageApp({ distDir: dist });
+    expect(result.usesWorkerUrl).toBe(false);
+    expect(result.locationUrls['support.nav_bar']).toBe(`${PLACEHOLDER_WORKER_URL}/app/nav_bar`);
+    const report = validateAppZip(new Uint8Array(readFileSync(result.zipPath)));
+    expect(errorsOf(report)).toEqual([]);
+    expect(report.warnings).toHaveLength(2);
   });
 
-  it('builds the real app with Vite into a package that validates', async () => {
+  it('builds the real app with Vite into pages the worker can serve and a package that validates', async () => {
     const { build } = await import('vite');
     const out = mkdtempSync(join(tmpdir(), 'app-build-'));
     temps.push(out);
@@ -319,10 +482,14 @@ describe('package-app', () => {
     }
     const html = readFileSync(join(out, 'assets', 'ticket_sidebar.html'), 'utf8');
     expect(html).toContain('https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js');
-    expect(readdirSync(join(out, 'assets'))).toEqual(
-      expect.arrayContaining(['nav_bar.html', 'ticket_sidebar.html', 'logo.png', 'icon_nav_bar.svg']),
-    );
-    const result = packageApp({ distDir: out, workerUrl: 'https://sms.example.workers.dev' });
+    expect(html).not.toContain('pisms-session'); // the worker injects the session
+    const built: Files = {};
+    for (const name of readdirSync(join(out, 'assets'))) built[name] = new Uint8Array(readFileSync(join(out, 'assets', name)));
+    const pages = validateServedPages(built, servedLocations(prepareManifest(readFileSync(join(ROOT, 'manifest.json'), 'utf8'), WORKER)));
+    expect(errorsOf(pages)).toEqual([]);
+    expect(pages.warnings).toEqual([]);
+
+    const result = packageApp({ distDir: out, workerUrl: WORKER });
     const report = validateAppZip(new Uint8Array(readFileSync(result.zipPath)));
     expect(errorsOf(report)).toEqual([]);
     expect(report.warnings).toEqual([]);

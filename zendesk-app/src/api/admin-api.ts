@@ -1,7 +1,7 @@
 // The admin screen's worker endpoints, each answer parsed with the shared schemas. The response
 // envelopes below are not (yet) in shared/schemas; they mirror the worker's contract.
 import { z } from 'zod';
-import { AuditEntry, Me, Requirements } from '../../../shared/schemas/api.ts';
+import { AuditEntry, InstallationSummary, Me, Requirements } from '../../../shared/schemas/api.ts';
 import { Rule, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
 import { Send, SendStatus } from '../../../shared/schemas/send.ts';
 import { ConnectionStatus, Settings, type SettingsPatch, type TelnyxCredentials } from '../../../shared/schemas/settings.ts';
@@ -39,6 +39,12 @@ export type PreviewResult = z.infer<typeof PreviewResult>;
 export const ZendeskSetupResult = z.object({ webhookId: z.string(), triggerIds: z.array(z.string()) });
 export type ZendeskSetupResult = z.infer<typeof ZendeskSetupResult>;
 
+/** POST /v1/connect/zendesk: Zendesk's consent page for this account, to open in a popup. */
+export const ConnectStart = z.object({
+  authorizeUrl: z.string().refine((url) => /^https?:\/\//i.test(url), 'An http(s) URL'),
+});
+export type ConnectStart = z.infer<typeof ConnectStart>;
+
 export type TestSendResult = z.infer<typeof Send>;
 export { SendStatus };
 
@@ -48,9 +54,14 @@ export function createAdminApi(api: WorkerApi) {
   return {
     me: () => api.call('GET', '/v1/me', Me),
 
+    connectZendesk: () => api.call('POST', '/v1/connect/zendesk', ConnectStart, {}),
+    installationSummary: () => api.call('GET', '/v1/installation', InstallationSummary),
+    disconnect: (confirmSubdomain: string) => api.callNoContent('DELETE', '/v1/installation', { confirmSubdomain }),
+
     readSettings: () => api.call('GET', '/v1/settings', SettingsResponse),
     updateSettings: (patch: SettingsPatchBody) => api.call('PATCH', '/v1/settings', SettingsResponse, patch),
     connectTelnyx: (credentials: TelnyxCredentials) => api.call('PUT', '/v1/settings/telnyx', SettingsResponse, credentials),
+    connectTelnyxSandbox: () => api.call('PUT', '/v1/settings/telnyx/sandbox', SettingsResponse, {}),
     listTelnyxNumbers: () => api.call('GET', '/v1/telnyx/numbers', TelnyxNumbers),
     setUpZendesk: () => api.call('POST', '/v1/setup/zendesk', ZendeskSetupResult, {}),
 

@@ -1,5 +1,6 @@
-// One typed error for every failed call to the worker or to Zendesk through the ZAF client.
-// Pure: maps what `client.request()` rejects with (a jqXHR-like object) to `WorkerApiError`.
+// One typed error for every failed call to the worker (fetch) or to Zendesk through the ZAF
+// client. Pure: maps a failed HTTP answer, or what `client.request()` rejects with (a jqXHR-like
+// object), to `WorkerApiError` with the worker's `{ error: { code, message, fields } }`.
 import { ApiError, type FieldError } from '../../../shared/schemas/api.ts';
 
 export class WorkerApiError extends Error {
@@ -43,7 +44,12 @@ function parseBody(failure: Record<string, unknown>): unknown {
   return undefined;
 }
 
-/** Turns anything `client.request()` rejected with into a WorkerApiError. */
+/** A non-2xx answer of the worker (status, status text, raw body) as a WorkerApiError. */
+export function errorFromResponse(status: number, statusText: string, responseText: string): WorkerApiError {
+  return toWorkerApiError({ status, statusText, responseText });
+}
+
+/** Turns anything `client.request()` or `fetch` rejected with into a WorkerApiError. */
 export function toWorkerApiError(reason: unknown): WorkerApiError {
   if (reason instanceof WorkerApiError) return reason;
   if (typeof reason === 'object' && reason !== null && 'status' in reason) {

@@ -1,93 +1,67 @@
-// createWorkerApi(client): the only way this app talks to the worker. Every call is a ZAF secure
-// request: Zendesk's proxy signs a short-lived HS256 JWT with the installation's secure
-// `shared_secret` setting (never visible to browser code) and sends it as a bearer token.
-// Responses are parsed with the shared zod schemas; failures become WorkerApiError.
+// createWorkerApi(session): the only way this app talks to the worker. The worker serves the
+// app's pages, so every call is a same-origin `fetch` of a relative URL ("/v1/rules") with the
+// session's bearer token and a JSON body. A 401 `session_expired` refreshes the session once and
+// retries the call once; a refused refresh ends the session (the SessionProvider tells the UI).
+// Answers are parsed with the shared zod schemas; failures become WorkerApiError.
 // Endpoint groups (admin-api.ts, sidebar-api.ts) are thin layers over `call`, so a location's
 // bundle only carries the schemas it uses.
 import type { z } from 'zod';
-import type { HttpMethod, ZafClient, ZafRequestOptions } from '../zaf/types.ts';
-import { WorkerApiError, toWorkerApiError } from './errors.ts';
-
-/** Seconds a signed token lives; the worker rejects older ones. */
-const JWT_EXPIRY_SECONDS = 300;
+import type { Session } from '../session/session.ts';
+import type { HttpMethod } from '../zaf/types.ts';
+import { WorkerApiError, errorFromResponse } from './errors.ts';
 
 export interface WorkerApi {
   /** Sends a request and parses the JSON answer with `schema`. */
   call<S extends z.ZodType>(method: HttpMethod, path: string, schema: S, body?: unknown): Promise<z.output<S>>;
-  /** Sends a request whose answer has no body (204). */
+  /** Sends a request whose answer body is not needed (204, or a 200 acknowledgement). */
   callNoContent(method: HttpMethod, path: string, body?: unknown): Promise<void>;
 }
 
-interface Target {
-  workerUrl: string;
-  installationId: string;
-  userId: string;
+interface Answer {
+  status: number;
+  statusText: string;
+  text: string;
 }
 
-function readSetting(settings: Record<string, unknown>, name: string): string {
-  const value = settings[name];
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
-
-async function resolveTarget(client: ZafClient): Promise<Target> {
-  const [metadata, user] = await Promise.all([client.metadata(), client.get('currentUser')]);
-  const workerUrl = readSetting(metadata.settings, 'worker_url').replace(/\/+$/, '');
-  const installationId = readSetting(metadata.settings, 'installation_id');
-  if (workerUrl === '' || installationId === '') {
-    throw new WorkerApiError(0, {
-      code: 'app_not_configured',
-      message: 'The app settings "worker_url" and "installation_id" must be filled in by an admin.',
-    });
-  }
-  const currentUser = user.currentUser as { id?: number | string } | undefined;
-  if (currentUser?.id === undefined) {
-    throw new WorkerApiError(0, { code: 'no_current_user', message: 'Could not read the current Zendesk user.' });
-  }
-  return { workerUrl, installationId, userId: String(currentUser.id) };
-}
-
-function parseJson(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw;
-  if (raw.trim() === '') return undefined;
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(raw) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    return raw;
+    return text;
   }
 }
 
-export function createWorkerApi(client: ZafClient): WorkerApi {
-  let target: Promise<Target> | null = null;
-  const getTarget = () => {
-    target ??= resolveTarget(client).catch((error: unknown) => {
-      target = null; // settings may be fixed; try again next call
-      throw error;
-    });
-    return target;
-  };
+export function createWorkerApi(session: Session): WorkerApi {
+  async function attempt(method: HttpMethod, path: string, body: unknown, token: string): Promise<Answer> {
+    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response: Response;
+    try {
+      response = await session.fetch(path, init);
+    } catch (reason) {
+      throw new WorkerApiError(0, { code: 'network_error', message: reason instanceof Error ? reason.message : 'Request failed' });
+    }
+    return { status: response.status, statusText: response.statusText, text: await response.text() };
+  }
 
   async function send(method: HttpMethod, path: string, body: unknown): Promise<unknown> {
-    const { workerUrl, installationId, userId } = await getTarget();
-    const options: ZafRequestOptions = {
-      url: `${workerUrl}${path}`,
-      type: method,
-      contentType: 'application/json',
-      secure: true,
-      cors: false,
-      headers: { Authorization: 'Bearer {{jwt.token}}' },
-      jwt: {
-        algorithm: 'HS256',
-        secret_key: '{{setting.shared_secret}}',
-        expiry: JWT_EXPIRY_SECONDS,
-        claims: { iss: installationId, sub: userId },
-      },
-    };
-    if (body !== undefined) options.data = JSON.stringify(body);
-    try {
-      return parseJson(await client.request(options));
-    } catch (reason) {
-      throw toWorkerApiError(reason);
+    if (session.hasEnded) throw session.endedError();
+    const token = session.token;
+    let answer = await attempt(method, path, body, token);
+    let error = answer.status >= 200 && answer.status < 300 ? null : errorFromResponse(answer.status, answer.statusText, answer.text);
+    if (error?.status === 401 && error.code === 'session_expired') {
+      // Another call may have refreshed meanwhile; otherwise refresh (shared with concurrent calls).
+      const next = session.token !== token ? session.token : (await session.refresh()).token;
+      answer = await attempt(method, path, body, next);
+      error = answer.status >= 200 && answer.status < 300 ? null : errorFromResponse(answer.status, answer.statusText, answer.text);
     }
+    if (error) throw error;
+    return answer.status === 204 ? undefined : parseJson(answer.text);
   }
 
   return {

@@ -52,7 +52,7 @@ describe('translations', () => {
   it('registers, for the ticket sidebar, every section its code uses', () => {
     const registered = readFileSync(join(SRC, 'i18n', 'sidebar-strings.ts'), 'utf8');
     const sections = new Set([...registered.matchAll(/registerTranslations\(\{([^}]*)\}/g)][0]?.[1]?.split(',').map((s) => s.trim()));
-    const files = [...sourceFiles(join(SRC, 'ticket-sidebar')), ...sourceFiles(join(SRC, 'ui'))];
+    const files = [...sourceFiles(join(SRC, 'ticket-sidebar')), ...sourceFiles(join(SRC, 'ui')), ...sourceFiles(join(SRC, 'session'))];
     const used = new Set(files.flatMap(keysIn).map((key) => key.split('.')[0] ?? ''));
     for (const dynamic of ['status', 'reasons', 'recipient_kind']) used.add(dynamic);
     expect([...used].filter((s) => !sections.has(s))).toEqual([]);

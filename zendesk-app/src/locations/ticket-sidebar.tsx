@@ -1,6 +1,9 @@
-// Entry of the `ticket_sidebar` location (assets/ticket_sidebar.html).
+// Entry of the `ticket_sidebar` location. The worker serves this page at
+// {WORKER_URL}/app/ticket_sidebar after verifying Zendesk's signed load, with the session in a
+// meta tag.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { SessionProvider } from '../session/session-provider.tsx';
 import { TicketSidebar } from '../ticket-sidebar/TicketSidebar.tsx';
 import { AppThemeProvider } from '../ui/common.tsx';
 import { ClientProvider } from '../zaf/client-provider.tsx';
@@ -9,11 +12,13 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <ClientProvider>
-        <AppThemeProvider>
-          <TicketSidebar />
-        </AppThemeProvider>
-      </ClientProvider>
+      <AppThemeProvider>
+        <SessionProvider>
+          <ClientProvider>
+            <TicketSidebar />
+          </ClientProvider>
+        </SessionProvider>
+      </AppThemeProvider>
     </StrictMode>,
   );
 }

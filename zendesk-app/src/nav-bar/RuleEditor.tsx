@@ -1,6 +1,7 @@
 // RuleEditor: every field of a rule (RuleInput). Validates with the shared schema before saving,
 // checks phone numbers as you type, shows each 422 field error on its input (the rest in a
-// summary), and keeps what was typed when a save fails.
+// summary), and keeps what was typed when a save fails or the session ends (sessionStorage,
+// opened again after the reload until it is saved or discarded).
 import { useMemo, useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Fieldset, Input, Select, Textarea, Toggle } from '@zendeskgarden/react-forms';
@@ -13,6 +14,8 @@ import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
 import { fromApiFields, fromZodError, type FieldErrors } from '../lib/field-errors.ts';
 import { useAsync } from '../lib/use-async.ts';
+import { clearDraft, DRAFT_RULE, draftOwner } from '../session/drafts.ts';
+import { useDraftKeeper, useSession } from '../session/session-provider.tsx';
 import { describeError, ErrorAlert } from '../ui/common.tsx';
 import { useAdmin } from './admin-context.tsx';
 import { MessageCounter } from './MessageCounter.tsx';
@@ -22,6 +25,7 @@ import {
   draftFromRule,
   draftToInput,
   emptyDraft,
+  isRuleDraftChanged,
   newKey,
   placeRuleErrors,
   splitValues,
@@ -29,10 +33,12 @@ import {
   type RuleDraft,
 } from './rule-draft.ts';
 import { RuleTryOut } from './RuleTryOut.tsx';
-import { Message, Section } from './form-parts.tsx';
+import { Message, RestoredNotice, Section } from './form-parts.tsx';
 
 export interface RuleEditorProps {
   rule: Rule | null;
+  /** A form kept when the last session ended, to continue from. */
+  restored?: RuleDraft;
   onSaved: (rule: Rule) => void;
   onCancel: () => void;
 }
@@ -145,11 +151,13 @@ function ConditionValue({
   );
 }
 
-export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
-  const { api, zendesk, settings: settingsResponse } = useAdmin();
+export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProps) {
+  const { api, zendesk, me, settings: settingsResponse } = useAdmin();
+  const { location } = useSession();
   const { settings, requirements } = settingsResponse;
   const blockedReason = requirementsReason(requirements);
-  const [draft, setDraft] = useState<RuleDraft>(() => (rule ? draftFromRule(rule) : emptyDraft()));
+  const [draft, setDraft] = useState<RuleDraft>(() => restored ?? (rule ? draftFromRule(rule) : emptyDraft()));
+  const [isRestored, setRestored] = useState(restored !== undefined);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saveError, setSaveError] = useState<WorkerApiError | null>(null);
   const [isSaving, setSaving] = useState(false);
@@ -160,6 +168,18 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
   const customFields = useAsync(() => zendesk.listCustomFields(), [zendesk]);
   const fields = useMemo(() => [...SYSTEM_FIELDS, ...(customFields.state.data ?? [])], [customFields.state.data]);
   const fieldByRef = useMemo(() => new Map(fields.map((f) => [f.ref, f])), [fields]);
+
+  useDraftKeeper(DRAFT_RULE, () =>
+    isRestored || isRuleDraftChanged(draft, rule) ? { owner: draftOwner(me), value: { ruleId: rule?.id ?? null, draft } } : null,
+  );
+
+  function discardRestored() {
+    clearDraft(location, DRAFT_RULE);
+    setRestored(false);
+    setDraft(rule ? draftFromRule(rule) : emptyDraft());
+    setErrors({});
+    setSaveError(null);
+  }
 
   const { slots, unplaced } = placeRuleErrors(errors, draft);
   const phoneProblems = draft.otherNumbers.map((n) => phoneProblem(n.value, settings.defaultCountry));
@@ -198,6 +218,7 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
     setSaving(true);
     try {
       const saved = rule ? await api.replaceRule(rule.id, input) : await api.createRule(input);
+      clearDraft(location, DRAFT_RULE);
       onSaved(saved);
     } catch (reason) {
       const failure = toWorkerApiError(reason);
@@ -228,6 +249,8 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
       style={{ paddingTop: 16, maxWidth: 760 }}
     >
       <LG tag="h2">{rule ? t('editor.title_edit', { label: rule.label }) : t('editor.title_new')}</LG>
+
+      {isRestored && <RestoredNotice onDiscard={discardRestored} />}
 
       {saveError && (
         <div style={{ marginTop: 12 }}>
@@ -707,7 +730,14 @@ export function RuleEditor({ rule, onSaved, onCancel }: RuleEditorProps) {
         <Button isPrimary type="submit" disabled={isSaving || blockedReason !== null}>
           {isSaving ? t('editor.saving') : rule ? t('editor.save') : t('editor.create')}
         </Button>
-        <Button isBasic onClick={onCancel} disabled={isSaving}>
+        <Button
+          isBasic
+          onClick={() => {
+            clearDraft(location, DRAFT_RULE);
+            onCancel();
+          }}
+          disabled={isSaving}
+        >
           {t('common.cancel')}
         </Button>
         {blockedReason && <SM role="note">{blockedReason}</SM>}

@@ -1,7 +1,8 @@
 // RulesTab: the ordered rule list (move up/down or drag to reorder, enable toggle, duplicate,
 // delete with confirmation) and the rule editor. Creating and saving rules is disabled, with the
-// reason, until the requirements are met.
-import { useCallback, useState } from 'react';
+// reason, until the requirements are met. A rule form kept when the last session ended opens
+// again in the editor.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Toggle } from '@zendeskgarden/react-forms';
 import { Modal } from '@zendeskgarden/react-modals';
@@ -12,10 +13,13 @@ import type { Rule } from '../../../shared/schemas/rule.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
 import { useAsync } from '../lib/use-async.ts';
+import { DRAFT_RULE, draftOwner, loadDraft } from '../session/drafts.ts';
+import { useSession } from '../session/session-provider.tsx';
 import { ErrorAlert, Loading } from '../ui/common.tsx';
 import { useAdmin } from './admin-context.tsx';
 import { RequirementsChecklist, requirementsReason } from './RequirementsChecklist.tsx';
 import { RuleEditor } from './RuleEditor.tsx';
+import { type RuleDraft, StoredRuleDraft } from './rule-draft.ts';
 
 function byPosition(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.position - b.position);
@@ -39,11 +43,14 @@ function moveItem<T>(list: T[], from: number, to: number): T[] {
 }
 
 export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
-  const { api, settings } = useAdmin();
+  const { api, me, settings } = useAdmin();
+  const { location } = useSession();
   const { requirements } = settings;
   const blockedReason = requirementsReason(requirements);
   const { state, reload, setData } = useAsync(async () => byPosition(await api.listRules()), [api]);
-  const [editing, setEditing] = useState<{ rule: Rule | null } | null>(null);
+  const [editing, setEditing] = useState<{ rule: Rule | null; restored?: RuleDraft } | null>(null);
+  const [kept] = useState(() => loadDraft(location, DRAFT_RULE, draftOwner(me), StoredRuleDraft));
+  const keptOpened = useRef(false);
   const [actionError, setActionError] = useState<{ title: string; error: WorkerApiError } | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [toDelete, setToDelete] = useState<Rule | null>(null);
@@ -60,6 +67,15 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
       setBusyId(null);
     }
   }, []);
+
+  // Once the rules are known, open the kept form on its rule (or as a new rule when that rule is
+  // gone: nothing typed is lost).
+  useEffect(() => {
+    if (!kept || !state.data || keptOpened.current) return;
+    keptOpened.current = true;
+    const rule = kept.ruleId === null ? null : (state.data.find((r) => r.id === kept.ruleId) ?? null);
+    setEditing({ rule, restored: kept.draft });
+  }, [kept, state.data]);
 
   const replace = (rule: Rule) =>
     setData((rules) =>
@@ -87,6 +103,7 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
     return (
       <RuleEditor
         rule={editing.rule}
+        restored={editing.restored}
         onSaved={(rule) => {
           replace(rule);
           setEditing(null);

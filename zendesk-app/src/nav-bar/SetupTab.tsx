@@ -1,21 +1,25 @@
-// SetupTab: connect Telnyx (write-only credentials), create the Zendesk webhook and triggers,
-// and the installation-wide settings. Only admins may change setup; supervisors see it read-only.
+// SetupTab: connect Telnyx (TelnyxSection), the Zendesk connection with its webhook and triggers
+// (ZendeskConnectionSection), the installation-wide settings (here), and Disconnect
+// (DisconnectSection). Only admins may change setup; supervisors see it read-only. The settings
+// form is kept when the session ends and opens again after the reload.
 import { useMemo, useState } from 'react';
 import { getCountries } from 'libphonenumber-js/min';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Fieldset, Input, Select, Toggle } from '@zendeskgarden/react-forms';
-import { Alert, Well } from '@zendeskgarden/react-notifications';
-import { Code, MD, Paragraph, SM } from '@zendeskgarden/react-typography';
-import { SettingsPatch, TelnyxCredentials } from '../../../shared/schemas/settings.ts';
-import type { ZendeskSetupResult } from '../api/admin-api.ts';
+import { Alert } from '@zendeskgarden/react-notifications';
+import { SettingsPatch } from '../../../shared/schemas/settings.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
 import { fromApiFields, fromZodError, type FieldErrors } from '../lib/field-errors.ts';
-import { ErrorAlert } from '../ui/common.tsx';
+import { clearDraft, DRAFT_SETTINGS, draftOwner, loadDraft } from '../session/drafts.ts';
+import { useDraftKeeper, useSession } from '../session/session-provider.tsx';
 import { useAdmin } from './admin-context.tsx';
+import { DisconnectSection } from './DisconnectSection.tsx';
+import { Message, RestoredNotice, SaveOutcome, Section } from './form-parts.tsx';
 import { RequirementsChecklist } from './RequirementsChecklist.tsx';
-import { draftFromSettings, settingsPatch, type SettingsDraft } from './settings-draft.ts';
-import { Message, Section } from './form-parts.tsx';
+import { draftFromSettings, settingsPatch, StoredSettingsDraft, type SettingsDraft } from './settings-draft.ts';
+import { TelnyxSection } from './TelnyxSection.tsx';
+import { ZendeskConnectionSection } from './ZendeskConnectionSection.tsx';
 
 function countryOptions(): Array<{ code: string; name: string }> {
   let names: Intl.DisplayNames | null = null;
@@ -46,147 +50,30 @@ function settingsSlot(key: string): string | null {
   return null;
 }
 
-function TelnyxSection({ isAdmin }: { isAdmin: boolean }) {
-  const { api, settings, setSettings } = useAdmin();
-  const telnyx = settings.connection.telnyx;
-  const [form, setForm] = useState({ apiKey: '', messagingProfileId: '', publicKey: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<WorkerApiError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  async function save() {
-    setSaved(false);
-    setFailure(null);
-    const credentials: TelnyxCredentials = {};
-    if (form.apiKey.trim() !== '') credentials.apiKey = form.apiKey;
-    if (form.messagingProfileId.trim() !== '') credentials.messagingProfileId = form.messagingProfileId;
-    if (form.publicKey.trim() !== '') credentials.publicKey = form.publicKey;
-    const parsed = TelnyxCredentials.safeParse(credentials);
-    if (!parsed.success) {
-      setErrors(fromZodError(parsed.error));
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      setSettings(await api.connectTelnyx(parsed.data));
-      setForm({ apiKey: '', messagingProfileId: '', publicKey: '' }); // never kept in the page
-      setSaved(true);
-    } catch (reason) {
-      const error = toWorkerApiError(reason);
-      setErrors(fromApiFields(error.fields));
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const nothingTyped = Object.values(form).every((v) => v.trim() === '');
-  const input = (name: keyof typeof form, label: string, hint: string) => (
-    <Field>
-      <Field.Label>{label}</Field.Label>
-      <Field.Hint>{hint}</Field.Hint>
-      <Input
-        type="password"
-        autoComplete="off"
-        value={form[name]}
-        validation={errors[name] ? 'error' : undefined}
-        onChange={(e) => {
-          const value = e.target.value;
-          setForm((f) => ({ ...f, [name]: value }));
-        }}
-      />
-      <Message text={errors[name]} />
-    </Field>
-  );
-
-  return (
-    <Section title={t('setup.telnyx_title')}>
-      <Well isRecessed data-testid="telnyx-status">
-        <MD>{telnyx.apiKeySet ? t('setup.telnyx_connected', { hint: telnyx.apiKeyHint ?? '????' }) : t('setup.telnyx_not_connected')}</MD>
-        <SM>
-          {t('setup.telnyx_profile', { profile: telnyx.messagingProfileId ?? t('setup.not_set') })} ·{' '}
-          {telnyx.publicKeySet ? t('setup.public_key_set') : t('setup.public_key_missing')}
-        </SM>
-      </Well>
-      <form
-        noValidate
-        aria-label={t('setup.telnyx_form')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <fieldset disabled={!isAdmin || busy} style={{ border: 0, padding: 0, margin: '12px 0 0' }}>
-          <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
-            {input('apiKey', t('setup.api_key'), t('setup.api_key_hint'))}
-            {input('messagingProfileId', t('setup.profile_id'), t('setup.profile_id_hint'))}
-            {input('publicKey', t('setup.public_key'), t('setup.public_key_hint'))}
-          </div>
-          <Button type="submit" style={{ marginTop: 12 }} disabled={nothingTyped}>
-            {busy ? t('common.saving') : t('setup.telnyx_save')}
-          </Button>
-        </fieldset>
-      </form>
-      <SaveOutcome saved={saved} failure={failure} savedText={t('setup.telnyx_saved')} failedTitle={t('setup.telnyx_failed')} />
-    </Section>
-  );
-}
-
-function ZendeskSection({ isAdmin }: { isAdmin: boolean }) {
-  const { api, settings } = useAdmin();
-  const [result, setResult] = useState<ZendeskSetupResult | null>(null);
-  const [failure, setFailure] = useState<WorkerApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function run() {
-    setFailure(null);
-    setBusy(true);
-    try {
-      setResult(await api.setUpZendesk());
-    } catch (reason) {
-      setFailure(toWorkerApiError(reason));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Section title={t('setup.zendesk_title')}>
-      <Paragraph>{t('setup.zendesk_intro')}</Paragraph>
-      <Button onClick={() => void run()} disabled={!isAdmin || busy} style={{ marginTop: 8 }}>
-        {busy ? t('setup.zendesk_creating') : t('setup.zendesk_create')}
-      </Button>
-      {result && (
-        <Alert type="success" style={{ marginTop: 12 }}>
-          <Alert.Paragraph>{t('setup.zendesk_created', { webhookId: result.webhookId, count: result.triggerIds.length })}</Alert.Paragraph>
-        </Alert>
-      )}
-      {failure && (
-        <div style={{ marginTop: 12 }}>
-          <ErrorAlert title={t('setup.zendesk_failed')} error={failure} />
-        </div>
-      )}
-      <div style={{ marginTop: 12 }}>
-        <SM>{t('setup.webhook_telnyx')}</SM>
-        <Code data-testid="telnyx-webhook-url">{settings.webhookUrls.telnyx}</Code>
-        <SM style={{ marginTop: 4 }}>{t('setup.webhook_zendesk')}</SM>
-        <Code>{settings.webhookUrls.zendesk}</Code>
-      </div>
-    </Section>
-  );
-}
-
 function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
-  const { api, settings: response, setSettings } = useAdmin();
+  const { api, me, settings: response, setSettings } = useAdmin();
+  const { location } = useSession();
   const current = response.settings;
-  const [draft, setDraft] = useState<SettingsDraft>(() => draftFromSettings(current));
+  const [restored] = useState(() => loadDraft(location, DRAFT_SETTINGS, draftOwner(me), StoredSettingsDraft));
+  const [isRestored, setRestored] = useState(restored !== null);
+  const [draft, setDraft] = useState<SettingsDraft>(() => restored ?? draftFromSettings(current));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<WorkerApiError | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const countries = useMemo(countryOptions, []);
+
+  useDraftKeeper(DRAFT_SETTINGS, () =>
+    isRestored || Object.keys(settingsPatch(current, draft)).length > 0 ? { owner: draftOwner(me), value: draft } : null,
+  );
+
+  function discardRestored() {
+    clearDraft(location, DRAFT_SETTINGS);
+    setRestored(false);
+    setDraft(draftFromSettings(current));
+    setErrors({});
+    setFailure(null);
+  }
 
   const set = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -204,6 +91,8 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
     }
     setErrors({});
     if (Object.keys(patch).length === 0) {
+      clearDraft(location, DRAFT_SETTINGS);
+      setRestored(false);
       setSaved(true);
       return;
     }
@@ -212,6 +101,8 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
       const next = await api.updateSettings(patch);
       setSettings(next);
       setDraft(draftFromSettings(next.settings));
+      clearDraft(location, DRAFT_SETTINGS);
+      setRestored(false);
       setSaved(true);
     } catch (reason) {
       const error = toWorkerApiError(reason);
@@ -266,6 +157,7 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <Section title={t('setup.settings_title')}>
+      {isRestored && <RestoredNotice onDiscard={discardRestored} />}
       <form
         noValidate
         aria-label={t('setup.settings_form')}
@@ -377,7 +269,7 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
   );
 }
 
-export function SetupTab() {
+export function SetupTab({ onDisconnected }: { onDisconnected: () => void }) {
   const { me, settings } = useAdmin();
   const isAdmin = me.role === 'admin';
   return (
@@ -389,26 +281,9 @@ export function SetupTab() {
       )}
       <RequirementsChecklist requirements={settings.requirements} />
       <TelnyxSection isAdmin={isAdmin} />
-      <ZendeskSection isAdmin={isAdmin} />
+      <ZendeskConnectionSection isAdmin={isAdmin} />
       <SettingsSection isAdmin={isAdmin} />
+      {isAdmin && <DisconnectSection onDisconnected={onDisconnected} />}
     </div>
-  );
-}
-
-/** What happened to the last save of a form: a success note, or the error with its reason. */
-function SaveOutcome(props: { saved: boolean; failure: WorkerApiError | null; savedText: string; failedTitle: string }) {
-  return (
-    <>
-      {props.saved && (
-        <Alert type="success" style={{ marginTop: 12 }}>
-          <Alert.Paragraph>{props.savedText}</Alert.Paragraph>
-        </Alert>
-      )}
-      {props.failure && (
-        <div style={{ marginTop: 12 }}>
-          <ErrorAlert title={props.failedTitle} error={props.failure} />
-        </div>
-      )}
-    </>
   );
 }

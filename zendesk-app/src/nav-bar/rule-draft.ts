@@ -1,6 +1,8 @@
-// The rule editor's form state and its conversions. Pure: RuleDraft <-> Rule / RuleInput, and
-// the placement of field errors (client-side zod issues or a worker 422) onto the form's slots.
-import type { FieldOperator, EndEvent, Rule, RuleInput, FieldCondition } from '../../../shared/schemas/rule.ts';
+// The rule editor's form state and its conversions. Pure: RuleDraft <-> Rule / RuleInput, the
+// placement of field errors (client-side zod issues or a worker 422) onto the form's slots, and
+// the schema of a draft kept across a reload (StoredRuleDraft).
+import { z } from 'zod';
+import { EndEvent, FieldOperator, type Rule, type RuleInput, type FieldCondition } from '../../../shared/schemas/rule.ts';
 import type { FieldErrors } from '../lib/field-errors.ts';
 
 export interface ListItem {
@@ -193,4 +195,45 @@ export function placeRuleErrors(errors: FieldErrors, draft: RuleDraft) {
     }
   }
   return { slots, unplaced };
+}
+
+/**
+ * A rule draft as kept in sessionStorage when the session ended: which rule was being edited
+ * (null: a new rule) and the form. List items get fresh keys when read back.
+ */
+const RuleDraftSchema = z
+  .object({
+    label: z.string(),
+    enabled: z.boolean(),
+    senderNumber: z.string(),
+    stopProcessing: z.boolean(),
+    assignedAgent: z.boolean(),
+    customer: z.boolean(),
+    otherNumbers: z.array(z.object({ key: z.number(), value: z.string() })),
+    customText: z.string(),
+    includeSummary: z.boolean(),
+    skipIfNoSummary: z.boolean(),
+    dataFields: z.array(z.object({ key: z.number(), field: z.string(), label: z.string() })),
+    groupIds: z.array(z.string()),
+    fieldConditions: z.array(
+      z.object({ key: z.number(), field: z.string(), operator: FieldOperator, value: z.string(), valuesText: z.string() }),
+    ),
+    events: z.array(EndEvent),
+  })
+  .transform(
+    (d): RuleDraft => ({
+      ...d,
+      otherNumbers: d.otherNumbers.map((n) => ({ ...n, key: newKey() })),
+      dataFields: d.dataFields.map((f) => ({ ...f, key: newKey() })),
+      fieldConditions: d.fieldConditions.map((c) => ({ ...c, key: newKey() })),
+    }),
+  );
+
+export const StoredRuleDraft = z.object({ ruleId: z.string().nullable(), draft: RuleDraftSchema });
+export type StoredRuleDraft = z.output<typeof StoredRuleDraft>;
+
+/** True when the draft would save something different from `rule` (or from an empty rule). */
+export function isRuleDraftChanged(draft: RuleDraft, rule: Rule | null): boolean {
+  const base = rule ? draftFromRule(rule) : emptyDraft();
+  return JSON.stringify(draftToInput(draft)) !== JSON.stringify(draftToInput(base));
 }

@@ -1,4 +1,6 @@
-// The Setup tab's settings form state and its conversion to a PATCH body. Pure.
+// The Setup tab's settings form state, its conversion to a PATCH body, and the schema of a draft
+// kept across a reload. Pure.
+import { z } from 'zod';
 import type { Settings } from '../../../shared/schemas/settings.ts';
 import type { SettingsPatchBody as SettingsPatch } from '../api/admin-api.ts';
 
@@ -20,6 +22,25 @@ export interface SettingsDraft {
   maxParts: string;
   retryAllowedFor: Settings['retryAllowedFor'];
 }
+
+/** The settings form as kept in sessionStorage when the session ended. */
+export const StoredSettingsDraft = z.object({
+  summariesEnabled: z.boolean(),
+  summaryIncludesInternalNotes: z.boolean(),
+  defaultCountry: z.string(),
+  internalNoteEnabled: z.boolean(),
+  supervisorRoleNames: z.string(),
+  customerFallbackToRequesterPhone: z.boolean(),
+  quietHoursOn: z.boolean(),
+  quietStart: z.string(),
+  quietEnd: z.string(),
+  quietTimeZone: z.string(),
+  capOn: z.boolean(),
+  capMaxMessages: z.string(),
+  capPeriodHours: z.string(),
+  maxParts: z.string(),
+  retryAllowedFor: z.enum(['agents', 'admins']),
+}) satisfies z.ZodType<SettingsDraft>;
 
 function browserTimeZone(): string {
   try {

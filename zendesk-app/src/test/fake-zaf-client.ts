@@ -1,4 +1,6 @@
-// A stand-in for the ZAF v2 client, faithful where the app depends on it:
+// A stand-in for the ZAF v2 client, faithful where the app depends on it. The app calls the
+// worker with fetch (see fake-worker.ts); through this client it only reads ZAF data and calls
+// the Zendesk API (groups, ticket fields):
 // - registration: `app.registered` fires once, asynchronously, after creation; `metadata()` and
 //   `context()` resolve once registered (immediately after);
 // - `get(path | paths)` answers `{ [path]: value, errors: {} }`, with unknown paths under
@@ -9,11 +11,9 @@
 // Every request and invocation is recorded for assertions.
 import type { HttpMethod, ZafClient, ZafContext, ZafEventHandler, ZafGetResult, ZafMetadata, ZafRequestOptions } from '../zaf/types.ts';
 
-export const FAKE_WORKER_URL = 'https://worker.test';
-
 export interface FakeRequest {
   method: HttpMethod;
-  /** Path without the worker origin and without the query string: "/v1/rules". */
+  /** Path without the origin and without the query string: "/api/v2/groups.json". */
   path: string;
   query: string;
   body: unknown;
@@ -30,7 +30,7 @@ export interface FakeResponse {
 export type FakeHandler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
 export interface FakeZafClientOptions {
-  /** Non-secure installation settings, as `metadata().settings` returns them. */
+  /** Installation settings, as `metadata().settings` returns them (the app has none). */
   settings?: Record<string, string>;
   /** Values for `client.get()` by path, e.g. `{ 'ticket.id': 42 }`. */
   data?: Record<string, unknown>;
@@ -70,7 +70,7 @@ export class FakeZafClient implements ZafClient {
       installationId: 77,
       name: 'Post-Interaction SMS',
       version: '1.0.0',
-      settings: { worker_url: FAKE_WORKER_URL, installation_id: 'inst_1', ...options.settings },
+      settings: { ...options.settings },
     };
     this.contextValue = { product: 'support', location: 'nav_bar', account: { subdomain: 'acme' }, ...options.context };
     setTimeout(() => {

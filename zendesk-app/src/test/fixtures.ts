@@ -15,6 +15,7 @@ export function me(overrides: Partial<Me> = {}): Me {
     userId: '1001',
     role: 'admin',
     canManageRules: true,
+    connection: 'connected',
     ...overrides,
   };
 }
@@ -31,8 +32,8 @@ export function settingsResponse(overrides: Partial<SettingsResponse> = {}): Set
   return {
     settings: { ...DEFAULT_SETTINGS, summariesEnabled: true },
     connection: {
-      telnyx: { apiKeySet: true, apiKeyHint: 'abcd', messagingProfileId: 'mp_123', publicKeySet: true },
-      zendesk: { oauthConnected: true, tokenExpiresAt: null },
+      telnyx: { apiKeySet: true, apiKeyHint: '…abcd', messagingProfileId: 'mp_123', publicKeySet: true, sandboxAvailable: false },
+      zendesk: { oauthConnected: true, state: 'connected', tokenExpiresAt: null },
       webhookSigningSecretSet: true,
     },
     requirements: READY,

@@ -1,5 +1,5 @@
 // Test setup for the app project: jest-dom matchers, the browser APIs jsdom lacks and Garden
-// reads at import time (matchMedia), and DOM cleanup between tests.
+// reads at import time (matchMedia), and DOM and sessionStorage cleanup between tests.
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
@@ -19,4 +19,5 @@ if (typeof window !== 'undefined' && typeof window.matchMedia !== 'function') {
 
 afterEach(() => {
   cleanup();
+  if (typeof sessionStorage !== 'undefined') sessionStorage.clear();
 });

@@ -1,9 +1,12 @@
 // The ticket sidebar as an agent sees it: statuses, skip reasons, retry, refresh, empty and error
-// states, with the stand-in ZAF client answering the worker's routes.
+// states, not connected and not visible; the worker played by the fake worker's fetch, Zendesk by
+// the stand-in ZAF client.
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeZafClient, FAKE_WORKER_URL } from '../test/fake-zaf-client.ts';
+import { SessionProvider } from '../session/session-provider.tsx';
+import { createFakeWorker } from '../test/fake-worker.ts';
+import { createFakeZafClient } from '../test/fake-zaf-client.ts';
 import { send, ticketSends } from '../test/fixtures.ts';
 import { AppThemeProvider } from '../ui/common.tsx';
 import { ClientProvider } from '../zaf/client-provider.tsx';
@@ -13,14 +16,17 @@ const SENDS_PATH = '/v1/tickets/42/sends';
 
 function setup(props: TicketSidebarProps = {}, data: Record<string, unknown> = { 'ticket.id': 42 }) {
   const client = createFakeZafClient({ data, context: { location: 'ticket_sidebar' } });
+  const worker = createFakeWorker({ location: 'ticket_sidebar' });
   const view = render(
-    <ClientProvider client={client}>
-      <AppThemeProvider>
-        <TicketSidebar eventRefreshDelayMs={0} {...props} />
-      </AppThemeProvider>
-    </ClientProvider>,
+    <AppThemeProvider>
+      <SessionProvider grant={worker.grant} fetch={worker.fetch}>
+        <ClientProvider client={client}>
+          <TicketSidebar eventRefreshDelayMs={0} {...props} />
+        </ClientProvider>
+      </SessionProvider>
+    </AppThemeProvider>,
   );
-  return { client, ...view };
+  return { client, worker, ...view };
 }
 
 function setHidden(hidden: boolean) {
@@ -35,8 +41,8 @@ afterEach(() => {
 describe('TicketSidebar', () => {
   it('shows a loading state until the sends arrive', async () => {
     let release: () => void = () => {};
-    const { client } = setup();
-    client.route(
+    const { worker } = setup();
+    worker.route(
       'GET',
       SENDS_PATH,
       () =>
@@ -45,7 +51,7 @@ describe('TicketSidebar', () => {
         }),
     );
     expect(await screen.findByRole('status')).toHaveTextContent('Loading');
-    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH)).toHaveLength(1));
+    await waitFor(() => expect(worker.requestsTo('GET', SENDS_PATH)).toHaveLength(1));
     expect(screen.getByRole('status')).toHaveTextContent('Loading');
     await act(async () => release());
     expect(await screen.findByText('Thank the customer')).toBeInTheDocument();
@@ -53,8 +59,8 @@ describe('TicketSidebar', () => {
   });
 
   it('lists each SMS with its masked recipient, rule, status and carrier reason', async () => {
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
       status: 200,
       body: ticketSends([
         send({ id: 's1', status: 'delivered' }),
@@ -96,8 +102,8 @@ describe('TicketSidebar', () => {
   });
 
   it('translates every skip reason', async () => {
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
       status: 200,
       body: ticketSends([
         send({ id: 'a', status: 'skipped', reason: 'opted_out', recipientMasked: null }),
@@ -116,12 +122,12 @@ describe('TicketSidebar', () => {
 
   it('retries a failed SMS and shows its new status', async () => {
     const user = userEvent.setup();
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
       status: 200,
       body: ticketSends([send({ id: 's9', status: 'failed', reason: 'telnyx_rejected', canRetry: true })]),
     });
-    client.route('POST', '/v1/sends/s9/retry', {
+    worker.route('POST', '/v1/sends/s9/retry', {
       status: 200,
       body: send({ id: 's9', status: 'queued', attempts: 2 }),
     });
@@ -130,18 +136,18 @@ describe('TicketSidebar', () => {
     await user.click(within(item).getByRole('button', { name: 'Retry' }));
 
     await waitFor(() => expect(screen.getByTestId('send-s9')).toHaveTextContent('Queued'));
-    expect(client.requestsTo('POST', '/v1/sends/s9/retry')).toHaveLength(1);
+    expect(worker.requestsTo('POST', '/v1/sends/s9/retry')).toHaveLength(1);
     expect(within(screen.getByTestId('send-s9')).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
   });
 
   it('says why a retry failed', async () => {
     const user = userEvent.setup();
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
       status: 200,
       body: ticketSends([send({ id: 's9', status: 'failed', canRetry: true })]),
     });
-    client.route('POST', '/v1/sends/s9/retry', {
+    worker.route('POST', '/v1/sends/s9/retry', {
       status: 403,
       body: { error: { code: 'forbidden', message: 'Only admins may retry.' } },
     });
@@ -150,8 +156,8 @@ describe('TicketSidebar', () => {
   });
 
   it('lists the rules that would fire when nothing was sent yet', async () => {
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
       status: 200,
       body: ticketSends(
         [],
@@ -167,53 +173,85 @@ describe('TicketSidebar', () => {
   });
 
   it('says so when no rule would fire', async () => {
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([], []) });
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([], []) });
     expect(await screen.findByText('No rule would send an SMS for this ticket.')).toBeInTheDocument();
   });
 
   it('shows an error with a retry, and recovers', async () => {
     const user = userEvent.setup();
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, { status: 503, body: { error: { code: 'unavailable', message: 'Worker is down' } } });
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, { status: 503, body: { error: { code: 'unavailable', message: 'Worker is down' } } });
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Could not load the SMS for this ticket');
     expect(alert).toHaveTextContent('Worker is down');
 
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send()]) });
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send()]) });
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByTestId('send-s1')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
-  it('calls the worker with a ZAF secure request signed by the shared secret', async () => {
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+  it('calls the worker same-origin with the session token', async () => {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
     await screen.findByText('No SMS for this ticket yet.');
-    const [request] = client.requestsTo('GET', SENDS_PATH);
-    expect(request?.options).toMatchObject({
-      url: `${FAKE_WORKER_URL}${SENDS_PATH}?explain=1`, // the empty state asks which rules would fire
-      type: 'GET',
-      secure: true,
-      cors: false,
-      contentType: 'application/json',
-      headers: { Authorization: 'Bearer {{jwt.token}}' },
-      jwt: {
-        algorithm: 'HS256',
-        secret_key: '{{setting.shared_secret}}',
-        expiry: 300,
-        claims: { iss: 'inst_1', sub: '1001' },
-      },
+    const [request] = worker.requestsTo('GET', SENDS_PATH);
+    expect(request?.url).toBe(`${SENDS_PATH}?explain=1`); // the empty state asks which rules would fire
+    expect(request?.headers).toMatchObject({ authorization: 'Bearer tok_1', accept: 'application/json' });
+    expect(request?.body).toBeUndefined();
+  });
+
+  it('says when the account is not connected yet, without an error', async () => {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
+      status: 409,
+      body: { error: { code: 'not_connected', message: 'This Zendesk account is not connected' } },
     });
+    expect(
+      await screen.findByText("Post-Interaction SMS is not connected yet; an admin connects it in the app's admin screen."),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByText('This Zendesk account is not connected')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+  });
+
+  it('shows nothing about a ticket the agent may not view', async () => {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, { status: 404, body: { error: { code: 'not_found', message: 'Ticket 42 belongs to group Legal' } } });
+    expect(await screen.findByText('No SMS information for this ticket.')).toBeInTheDocument();
+    expect(screen.queryByText(/Legal/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('refreshes an expired session without showing an error', async () => {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send()]) });
+    worker.expireSession();
+    expect(await screen.findByTestId('send-s1')).toBeInTheDocument();
+    expect(worker.requestsTo('GET', SENDS_PATH).map((r) => r.token)).toEqual(['tok_1', 'tok_2']);
+    expect(worker.requestsTo('POST', '/v1/session/refresh')).toHaveLength(1);
+  });
+
+  it('says the session ended, and stops asking the worker', async () => {
+    const { worker } = setup({ pollIntervalMs: 20 });
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    worker.expireSession();
+    worker.refuseRefresh();
+    expect(await screen.findByText('Your session has ended; reload the app to continue.')).toBeInTheDocument();
+    expect(screen.queryByText('Could not load the SMS for this ticket')).not.toBeInTheDocument();
+    const asked = worker.requestsTo('GET', SENDS_PATH).length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(worker.requestsTo('GET', SENDS_PATH)).toHaveLength(asked);
   });
 
   it('refreshes after ticket events, and never blocks a save', async () => {
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    const { client, worker } = setup();
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
     await screen.findByText('No SMS for this ticket yet.');
-    expect(client.requestsTo('GET', SENDS_PATH)).toHaveLength(1);
+    expect(worker.requestsTo('GET', SENDS_PATH)).toHaveLength(1);
 
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send({ status: 'sent' })]) });
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send({ status: 'sent' })]) });
     act(() => {
       client.emit('ticket.status.changed', 'solved');
     });
@@ -224,39 +262,39 @@ describe('TicketSidebar', () => {
       answers = client.emit('ticket.save');
     });
     expect(answers).toEqual([true]);
-    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH)).toHaveLength(3));
+    await waitFor(() => expect(worker.requestsTo('GET', SENDS_PATH)).toHaveLength(3));
   });
 
   it('polls on an interval while visible, pauses while hidden', async () => {
-    const { client } = setup({ pollIntervalMs: 40 });
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
-    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH).length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
+    const { worker } = setup({ pollIntervalMs: 40 });
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    await waitFor(() => expect(worker.requestsTo('GET', SENDS_PATH).length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
 
     act(() => setHidden(true));
     await new Promise((r) => setTimeout(r, 60));
-    const whileHidden = client.requestsTo('GET', SENDS_PATH).length;
+    const whileHidden = worker.requestsTo('GET', SENDS_PATH).length;
     await new Promise((r) => setTimeout(r, 200));
-    expect(client.requestsTo('GET', SENDS_PATH).length).toBe(whileHidden);
+    expect(worker.requestsTo('GET', SENDS_PATH).length).toBe(whileHidden);
 
     act(() => setHidden(false));
-    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH).length).toBeGreaterThan(whileHidden), { timeout: 5000 });
+    await waitFor(() => expect(worker.requestsTo('GET', SENDS_PATH).length).toBeGreaterThan(whileHidden), { timeout: 5000 });
   });
 
   it('backs off while the worker keeps failing', async () => {
-    const { client } = setup({ pollIntervalMs: 20, maxBackoffMs: 10_000 });
-    client.route('GET', SENDS_PATH, { status: 500 });
-    await waitFor(() => expect(client.requestsTo('GET', SENDS_PATH).length).toBeGreaterThanOrEqual(4), { timeout: 5000 });
+    const { worker } = setup({ pollIntervalMs: 20, maxBackoffMs: 10_000 });
+    worker.route('GET', SENDS_PATH, { status: 500 });
+    await waitFor(() => expect(worker.requestsTo('GET', SENDS_PATH).length).toBeGreaterThanOrEqual(4), { timeout: 5000 });
     // After the 1st, 2nd and 3rd failure the waits are at least 20, 40 and 80 ms (timers only
     // ever fire late); without back-off they would all be 20 ms.
-    const at = client.requestsTo('GET', SENDS_PATH).map((r) => r.at);
+    const at = worker.requestsTo('GET', SENDS_PATH).map((r) => r.at);
     const gaps = at.slice(1).map((t, i) => t - (at[i] ?? t));
     expect(gaps[1]).toBeGreaterThanOrEqual(38);
     expect(gaps[2]).toBeGreaterThanOrEqual(78);
   });
 
   it('resizes the iframe to its content', async () => {
-    const { client } = setup();
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send()]) });
+    const { client, worker } = setup();
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([send()]) });
     await screen.findByTestId('send-s1');
     const resize = client.invocations.filter((i) => i.name === 'resize');
     expect(resize.length).toBeGreaterThan(0);
@@ -269,8 +307,8 @@ describe('TicketSidebar', () => {
   });
 
   it('stops listening to ticket events when closed', async () => {
-    const { client, unmount } = setup();
-    client.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
+    const { client, worker, unmount } = setup();
+    worker.route('GET', SENDS_PATH, { status: 200, body: ticketSends([]) });
     await screen.findByText('No SMS for this ticket yet.');
     expect(client.handlerCount('ticket.status.changed')).toBe(1);
     unmount();

@@ -2,6 +2,8 @@
 // produced, each with its masked recipient, rule, status and carrier reason; skipped sends with
 // their reason; a retry button for failed ones; and, when nothing was sent, the rules that would
 // fire. Refreshes on ticket events and on a modest interval while visible, backing off on errors.
+// Says so plainly when the account is not connected yet (409 `not_connected`) and shows nothing
+// about a ticket the agent may not view (404).
 import '../i18n/sidebar-strings.ts';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
@@ -15,6 +17,7 @@ import { createWorkerApi } from '../api/worker-api.ts';
 import { hasTranslation, t } from '../i18n/t.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { usePolling } from '../lib/use-polling.ts';
+import { SessionNotice, useSession } from '../session/session-provider.tsx';
 import { describeError, ErrorAlert, Loading } from '../ui/common.tsx';
 import { useClient } from '../zaf/client-provider.tsx';
 
@@ -121,7 +124,8 @@ function WouldFire({ rules }: { rules: TicketSendsResponse['wouldFire'] }) {
 
 export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_000, eventRefreshDelayMs = 3_000 }: TicketSidebarProps) {
   const { client } = useClient();
-  const api = useMemo(() => createSidebarApi(createWorkerApi(client)), [client]);
+  const { session, ended } = useSession();
+  const api = useMemo(() => createSidebarApi(createWorkerApi(session)), [session]);
   const [ticketId, setTicketId] = useState<string | null>(null);
   const [data, setData] = useState<TicketSendsResponse | null>(null);
   const [error, setError] = useState<WorkerApiError | null>(null);
@@ -170,7 +174,7 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
     // minutes at most; the slow interval otherwise, so an open ticket costs little.
     intervalMs: hasRecentActivity(data, Date.now()) ? Math.min(FAST_POLL_MS, pollIntervalMs) : pollIntervalMs,
     maxBackoffMs,
-    isActive: isActive && ticketId !== null,
+    isActive: isActive && ticketId !== null && ended === null,
   });
 
   useEffect(() => {
@@ -233,6 +237,11 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
   });
 
   const sends = data?.interactions.flatMap((i) => i.sends) ?? [];
+  // Answers that are states, not failures: no retry button, no worker message.
+  const notConnected = error?.code === 'not_connected';
+  const notVisible = error?.status === 404 && ticketId !== null;
+  // The session notice covers an ended session.
+  const failure = notConnected || notVisible || error?.code === 'session_ended' ? null : error;
 
   return (
     <div ref={rootRef} style={{ padding: '4px 2px 8px' }}>
@@ -244,17 +253,24 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
           </Button>
         )}
       </div>
-      {error && (
-        <ErrorAlert title={t('sidebar.load_failed')} error={error} onRetry={ticketId === null ? undefined : () => void refreshNow()} />
+      <SessionNotice />
+      {notConnected && (
+        <Alert type="info" role="status" style={{ marginTop: 8 }}>
+          <Alert.Paragraph>{t('sidebar.not_connected')}</Alert.Paragraph>
+        </Alert>
       )}
-      {!data && !error && <Loading />}
-      {data && sends.length === 0 && (
+      {notVisible && <SM style={{ marginTop: 8 }}>{t('sidebar.not_visible')}</SM>}
+      {failure && (
+        <ErrorAlert title={t('sidebar.load_failed')} error={failure} onRetry={ticketId === null ? undefined : () => void refreshNow()} />
+      )}
+      {!data && !error && !ended && <Loading />}
+      {data && !notConnected && !notVisible && sends.length === 0 && (
         <Alert type="info" style={{ marginTop: 8 }}>
           <Alert.Paragraph>{t('sidebar.empty')}</Alert.Paragraph>
           <WouldFire rules={data.wouldFire} />
         </Alert>
       )}
-      {data && sends.length > 0 && (
+      {data && !notConnected && !notVisible && sends.length > 0 && (
         <ul aria-label={t('sidebar.list_label')} style={{ margin: 0, padding: 0 }}>
           {sends.map((send) => (
             <SendItem
