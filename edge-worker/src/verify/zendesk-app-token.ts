@@ -65,6 +65,14 @@ async function importPublicKey(pem: string): Promise<CryptoKey> {
   return key;
 }
 
+/**
+ * The configured keys: one PEM, or several one after the other (a worker serving more than one
+ * Zendesk app, e.g. private uploads in several accounts, each with its own app id and key pair).
+ */
+export function splitPublicKeys(config: string): string[] {
+  return config.replace(/\\n/g, '\n').match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+}
+
 function base64UrlToBytes(part: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) throw new Error('not base64url');
   const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
@@ -84,7 +92,8 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 
 export async function verifyZendeskAppToken(
   token: string,
-  publicKeyPem: string,
+  /** ZENDESK_APP_PUBLIC_KEY: one PEM or several (splitPublicKeys). */
+  publicKeysPem: string,
   expected: { location: AppLocation },
   nowMs: number,
 ): Promise<AppTokenResult> {
@@ -104,7 +113,11 @@ export async function verifyZendeskAppToken(
     return fail('malformed');
   }
   const signed = new TextEncoder().encode(`${headerPart}.${payloadPart}`);
-  const valid = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', await importPublicKey(publicKeyPem), signature, signed);
+  let valid = false;
+  for (const pem of splitPublicKeys(publicKeysPem)) {
+    valid = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', await importPublicKey(pem), signature, signed);
+    if (valid) break;
+  }
   if (!valid) return fail('bad_signature');
 
   const nowS = nowMs / 1000;
