@@ -32,7 +32,8 @@ export interface FakeWorkerResponse {
 
 export type FakeWorkerHandler = (request: FakeWorkerRequest) => FakeWorkerResponse | Promise<FakeWorkerResponse>;
 
-const STATUS_TEXT: Record<number, string> = {
+/** Reason phrases of the statuses the fakes answer with (one table for the worker and ZAF fakes). */
+export const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
   204: 'No Content',

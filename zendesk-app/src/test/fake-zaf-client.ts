@@ -10,6 +10,7 @@
 // - `on` / `off` / `trigger` keep handlers per event; `emit` fires one from the test's side.
 // Every request and invocation is recorded for assertions.
 import type { HttpMethod, ZafClient, ZafContext, ZafEventHandler, ZafGetResult, ZafMetadata, ZafRequestOptions } from '../zaf/types.ts';
+import { STATUS_TEXT } from './fake-worker.ts';
 
 export interface FakeRequest {
   method: HttpMethod;
@@ -37,16 +38,6 @@ export interface FakeZafClientOptions {
   context?: Partial<ZafContext>;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  422: 'Unprocessable Entity',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
 export class FakeZafClient implements ZafClient {
   readonly requests: FakeRequest[] = [];
