@@ -18,6 +18,7 @@ import type { Tenant } from './tenants.ts';
 
 const PROVISIONING_TOKEN = 'bench-provisioning-token-0123456789';
 const SECRETS_KEY = Buffer.from('bench-secrets-key-for-d1-count!!').toString('base64');
+const SESSION_SECRET = 'bench-session-secret-for-d1-count-0123456789';
 
 type Stage = 'ingest' | 'interaction_job' | 'send_job' | 'receipt' | 'api';
 interface Counter {
@@ -86,6 +87,9 @@ export async function runD1Count(opts: { quick: boolean }): Promise<D1CountResul
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
         SECRETS_KEY,
         PROVISIONING_TOKEN,
+        // Rules are created with an admin's session from a page load the Zendesk fake signs.
+        ZENDESK_APP_PUBLIC_KEY: (await zendeskControl(fakes.zendeskUrl).appKey()).publicKeyPem,
+        SESSION_SECRET,
       },
     });
     try {

@@ -1,8 +1,9 @@
 // Bench tenants, set up only through public interfaces: a Zendesk account in the fake (the demo
 // account plus many solvable tickets), an installation through POST /v1/installations (operator
-// token), rules through POST /v1/rules (an admin's app token), and signed Zendesk webhooks fired at
-// the worker. Node only.
-import { signJwtHs256 } from '../playground/zaf-proxy.ts';
+// token), rules through POST /v1/rules (the session of an admin's page load, signed by the Zendesk
+// fake as Zendesk signs it; the first load binds the app installation), and signed Zendesk
+// webhooks fired at the worker. Node only.
+import { loadAppSession } from '../scripts/local-stack.ts';
 import { telnyxControl, zendeskControl } from '../test/fakes/control-client.ts';
 import { TELNYX_DEMO } from '../test/fakes/telnyx-data.ts';
 import { demoAccount, ZENDESK_DEMO } from '../test/fakes/zendesk-data.ts';
@@ -13,10 +14,14 @@ import { signZendeskWebhook, zendeskTimestamp } from '../test/fakes/zendesk-sign
 export const FIRST_BENCH_TICKET = 100_000;
 export const SENDER = TELNYX_DEMO.numbers.support1;
 
+/** ZAF's id of the app's installation in every bench account (any fixed number). */
+const APP_INSTALLATION_ID = 1;
+
 export interface Tenant {
   id: string;
   subdomain: string;
-  sharedSecret: string;
+  /** The Zendesk fake that signs the tenant's page loads. */
+  zendeskUrl: string;
   webhookSecret: string;
   /** Next unused ticket id (a ticket solves once per duplicate window, so each run takes new ones). */
   nextTicket: number;
@@ -43,7 +48,10 @@ export interface ProvisionOptions {
   telnyxUrl: string;
   provisioningToken: string;
   subdomain: string;
-  /** Tickets to seed in the Zendesk fake; 0 = no Zendesk account (a tenant that only exists in D1). */
+  /**
+   * Bench tickets to seed in the Zendesk fake; 0 = the demo account only (a tenant without traffic).
+   * The account always exists: provisioning checks the OAuth token against it (users/me).
+   */
   tickets: number;
   settings?: Record<string, unknown>;
 }
@@ -71,7 +79,7 @@ async function setupFetch(url: string, init: RequestInit): Promise<Response> {
 }
 
 export async function provisionTenant(o: ProvisionOptions): Promise<Tenant> {
-  if (o.tickets > 0) await zendeskControl(o.zendeskUrl).seedAccount(o.subdomain, benchAccount(o.subdomain, o.tickets));
+  await zendeskControl(o.zendeskUrl).seedAccount(o.subdomain, benchAccount(o.subdomain, o.tickets));
   const webhookSecret = `whsec_bench_${o.subdomain}_0123456789abcdef`;
   const res = await setupFetch(`${o.workerUrl}/v1/installations`, {
     method: 'POST',
@@ -91,11 +99,11 @@ export async function provisionTenant(o: ProvisionOptions): Promise<Tenant> {
   });
   const text = await res.text();
   if (res.status !== 201) throw new Error(`provisioning ${o.subdomain}: ${res.status} ${text}`);
-  const body = JSON.parse(text) as { installationId: string; sharedSecret: string };
+  const body = JSON.parse(text) as { installationId: string };
   return {
     id: body.installationId,
     subdomain: o.subdomain,
-    sharedSecret: body.sharedSecret,
+    zendeskUrl: o.zendeskUrl,
     webhookSecret,
     nextTicket: FIRST_BENCH_TICKET,
     lastTicket: FIRST_BENCH_TICKET + o.tickets - 1,
@@ -175,12 +183,21 @@ export function nonMatchingRule(i: number): Record<string, unknown> {
   };
 }
 
-export function adminToken(t: Tenant): string {
-  return signJwtHs256(t.sharedSecret, { iss: t.id, sub: String(ZENDESK_DEMO.users.admin) }, { expiresInS: 3600 });
+/** A session of the tenant's admin (15 minutes): the nav bar page loaded as Zendesk loads it. */
+export async function adminToken(workerUrl: string, t: Tenant): Promise<string> {
+  const grant = await loadAppSession({
+    workerUrl,
+    zendeskUrl: t.zendeskUrl,
+    subdomain: t.subdomain,
+    appInstallationId: APP_INSTALLATION_ID,
+    userId: ZENDESK_DEMO.users.admin,
+    location: 'nav_bar',
+  });
+  return grant.token;
 }
 
 export async function createRules(workerUrl: string, t: Tenant, rules: Array<Record<string, unknown>>, concurrency = 4): Promise<void> {
-  const token = adminToken(t);
+  const token = await adminToken(workerUrl, t);
   await pool(rules, concurrency, async (rule) => {
     const res = await setupFetch(`${workerUrl}/v1/rules`, {
       method: 'POST',

@@ -1,18 +1,19 @@
 // The playground's buttons on the fakes, run server-side: solve a ticket or end a chat (the Zendesk
-// fake signs the webhook a Zendesk trigger would send and POSTs it to the worker), make the next
+// fake signs the webhook a Zendesk trigger would send, with the secret of the webhook the app's
+// Setup created in the fake, and POSTs it to that webhook's endpoint on the worker), make the next
 // SMS fail (Telnyx fake outcomes, cleared again once one message went out), read the SMS outbox,
 // and the demo account's users and tickets in the shapes ZAF hands an app.
 import { telnyxControl, zendeskControl } from '../test/fakes/control-client.ts';
 import type { OutboxMessage, ZendeskAccountSnapshot, ZendeskWebhookRequest } from '../test/fakes/index.ts';
 
+type FakeWebhook = ZendeskAccountSnapshot['webhooks'][number];
+
 export interface SandboxConfig {
   zendeskUrl: string;
   telnyxUrl: string;
   subdomain: string;
+  /** The worker: only webhooks pointing at it are ours. */
   workerUrl: string;
-  installationId: string;
-  /** The installation's Zendesk webhook signing secret. */
-  webhookSigningSecret: string;
   /** The Telnyx key the installation sends with (its outbox is the one shown). */
   telnyxApiKey: string;
 }
@@ -45,11 +46,20 @@ export interface OutboxEntry {
 }
 
 export interface WebhookResult {
-  /** The worker's answer to the signed webhook (0 when it could not be reached). */
+  /** The worker's answer to the signed webhook (0 when it could not be reached, or none was sent). */
   status: number;
   body: string;
   error?: string;
+  /** True when the account has no webhook of ours yet (Setup has not created it): nothing was sent. */
+  notSetUp?: boolean;
 }
+
+const NOT_SET_UP: WebhookResult = {
+  status: 0,
+  body: '',
+  error: 'the Zendesk webhook is not set up yet',
+  notSetUp: true,
+};
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const POLL_MS = 100;
@@ -77,7 +87,7 @@ function delivery(request: ZendeskWebhookRequest): WebhookResult {
 export function createSandbox(config: SandboxConfig) {
   const zd = zendeskControl(config.zendeskUrl);
   const tx = telnyxControl(config.telnyxUrl);
-  const webhookUrl = `${config.workerUrl}/v1/webhooks/zendesk/${config.installationId}`;
+  const workerOrigin = new URL(config.workerUrl).origin;
   let failNext: FailNextState | null = null;
   let watcher: ReturnType<typeof setInterval> | null = null;
 
@@ -98,26 +108,44 @@ export function createSandbox(config: SandboxConfig) {
     return [...numbers];
   }
 
-  return {
-    webhookUrl,
-    account: () => zd.account(config.subdomain),
+  /** The newest webhook in the account that points at our worker (Setup made it), or null. */
+  async function webhook(): Promise<FakeWebhook | null> {
+    const account = await zd.account(config.subdomain);
+    const ours = account.webhooks.filter((w) => {
+      try {
+        return new URL(w.endpoint).origin === workerOrigin && w.status !== 'inactive';
+      } catch {
+        return false;
+      }
+    });
+    return ours.at(-1) ?? null;
+  }
 
-    /** The agent submits the ticket as Solved: Zendesk's trigger webhook reaches the worker. */
+  return {
+    account: () => zd.account(config.subdomain),
+    webhook,
+
+    /**
+     * The agent submits the ticket as Solved: the trigger Setup created fires its webhook, which
+     * the fake signs with that webhook's secret and posts to its endpoint on the worker. Without
+     * the webhook (before Setup) nothing is solved and nothing is sent.
+     */
     async solveTicket(ticketId: number): Promise<WebhookResult> {
-      const request = await zd.solveTicket(config.subdomain, ticketId, {
-        signingSecret: config.webhookSigningSecret,
-        webhookUrl,
-        deliver: true,
-      });
+      const hook = await webhook();
+      if (!hook) return NOT_SET_UP;
+      const request = await zd.solveTicket(config.subdomain, ticketId, { webhookId: hook.id, deliver: true });
       return delivery(request);
     },
 
-    /** A chat / messaging conversation on the ticket ends: the trigger body our setup installs. */
+    /** A chat / messaging conversation on the ticket ends: the body of the chat trigger Setup creates. */
     async endChat(ticketId: number): Promise<WebhookResult> {
+      const hook = await webhook();
+      if (!hook) return NOT_SET_UP;
       const request = await zd.webhookRequest({
         body: JSON.stringify({ ticket_id: String(ticketId), event: 'conversation_ended' }),
-        signingSecret: config.webhookSigningSecret,
-        webhookUrl,
+        webhookId: hook.id,
+        signingSecret: hook.signing_secret,
+        webhookUrl: hook.endpoint,
         deliver: true,
       });
       return delivery(request);

@@ -1,22 +1,24 @@
-// The playground's HTTP server (Node): the host page (public/), the REAL built app locations
-// (zendesk-app/dist/assets/) served from a second origin as Zendesk serves apps from its own
-// domain, the ZAF SDK from npm, and the JSON endpoints the host page uses: the ZAF request proxy
-// (zaf-proxy.ts) and the sandbox buttons (sandbox.ts). Secrets stay in this process.
-import { existsSync, readFileSync } from 'node:fs';
+// The playground's HTTP server (Node): the host page (public/), the ZAF SDK from npm (the app
+// pages the worker serves load it from here), and the JSON endpoints the host page uses: signed
+// page loads (`POST /__playground/app-token`: the Zendesk fake signs the RS256 token Zendesk posts
+// to the worker), the ZAF request proxy (zaf-proxy.ts) and the sandbox buttons (sandbox.ts).
+// Keys and tokens stay in this process and the fakes; the browser only ever holds a signed token.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { zendeskControl } from '../test/fakes/control-client.ts';
 import { createSandbox, FAILURES } from './sandbox.ts';
 import { performZafRequest } from './zaf-proxy.ts';
 import type { ZafRequestOptions } from './zaf-proxy.ts';
 import { playgroundUsers, toZafTicket } from './zaf-data.ts';
-import { buildZafSdkBundle, rewriteSdkScript, sdkVersion, ZAF_SDK_LOCAL_PATH } from './zaf-sdk.ts';
+import { buildZafSdkBundle, sdkVersion, ZAF_SDK_LOCAL_PATH } from './zaf-sdk.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..');
-export const APP_ASSETS_DIR = join(ROOT, 'zendesk-app', 'dist', 'assets');
+const LOCATIONS = new Set(['nav_bar', 'ticket_sidebar']);
 
 export interface PlaygroundServerOptions {
   host: string;
@@ -26,12 +28,11 @@ export interface PlaygroundServerOptions {
   zendeskUrl: string;
   telnyxUrl: string;
   subdomain: string;
-  installation: { id: string; sharedSecret: string; webhookSigningSecret: string };
+  /** ZAF's id of the app's installation in the account: the signed page loads name it. */
+  appInstallationId: number;
   /** Stands in for the agent's Zendesk session on account-relative API calls. */
   zendeskAccessToken: string;
   telnyxApiKey: string;
-  /** Built app pages (default zendesk-app/dist/assets). */
-  appDir?: string;
 }
 
 export interface PlaygroundServer {
@@ -74,7 +75,6 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 export async function startPlaygroundServer(options: PlaygroundServerOptions): Promise<PlaygroundServer> {
-  const appDir = options.appDir ?? APP_ASSETS_DIR;
   const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as Manifest;
   const sdk = buildZafSdkBundle();
   const sandbox = createSandbox({
@@ -82,20 +82,13 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
     telnyxUrl: options.telnyxUrl,
     subdomain: options.subdomain,
     workerUrl: options.workerUrl,
-    installationId: options.installation.id,
-    webhookSigningSecret: options.installation.webhookSigningSecret,
     telnyxApiKey: options.telnyxApiKey,
   });
+  const zendesk = zendeskControl(options.zendeskUrl);
   const zendeskAccountUrl = `${options.zendeskUrl}/${options.subdomain}`;
-  // The installation's settings as an admin filled them in; shared_secret is `secure: true` in
-  // manifest.json, so only the proxy sees it. metadata().settings gets the others.
-  const settings = {
-    title: manifest.name,
-    worker_url: options.workerUrl,
-    installation_id: options.installation.id,
-    shared_secret: options.installation.sharedSecret,
-  };
-  const { shared_secret: _secure, ...publicSettings } = settings;
+  // The app has no installation settings: it finds the worker as the origin of its own page, and
+  // the worker knows the account from Zendesk's signed page load. ZAF always sends the title.
+  const settings = { title: manifest.name };
 
   const zendeskGet = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${zendeskAccountUrl}${path}`, { headers: { authorization: `Bearer ${options.zendeskAccessToken}` } });
@@ -114,15 +107,14 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
     return {
       subdomain: options.subdomain,
       workerUrl: options.workerUrl,
-      installationId: options.installation.id,
       zafSdkVersion: sdkVersion(),
       app: {
         name: manifest.name,
         version: manifest.version,
         // ZAF's numeric ids of the app and of this installation of it (made up, stable).
         appId: 1,
-        installationId: 1,
-        settings: publicSettings,
+        installationId: options.appInstallationId,
+        settings,
       },
       users: playgroundUsers(account, roleNames),
       tickets: account.tickets.map((t) => toZafTicket(t, account)),
@@ -132,6 +124,22 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
       failures: FAILURES,
       failNext: sandbox.failNextState(),
     };
+  }
+
+  /** What Zendesk posts as `token` when it loads a location for this user (RS256, signed by the fake). */
+  async function appToken(body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const userId = Number(body.userId);
+    const location = String(body.location ?? '');
+    if (!Number.isInteger(userId) || !LOCATIONS.has(location)) {
+      return { status: 400, body: { error: 'userId (number) and location (nav_bar | ticket_sidebar) are required' } };
+    }
+    const { token } = await zendesk.appToken({
+      subdomain: options.subdomain,
+      appInstallationId: options.appInstallationId,
+      userId,
+      location: location as 'nav_bar' | 'ticket_sidebar',
+    });
+    return { status: 200, body: { token } };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -152,27 +160,14 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
       send(res, 200, sdk, TYPES['.js']!);
       return;
     }
-    const asset = /^\/app\/([\w.-]+)$/.exec(path);
-    if (method === 'GET' && asset) {
-      const file = join(appDir, asset[1]!);
-      if (!existsSync(file)) {
-        send(res, 404, `No ${asset[1]} in ${appDir}: run npm run app:build`, 'text/plain');
-        return;
-      }
-      const type = TYPES[extname(file)] ?? 'application/octet-stream';
-      // The pages load the SDK from Zendesk's CDN (unreachable here): point that one script tag at
-      // the same SDK served locally. The rest of the page is served exactly as built.
-      const body = extname(file) === '.html' ? rewriteSdkScript(readFileSync(file, 'utf8')) : readFileSync(file);
-      send(res, 200, body, type);
-      return;
-    }
-
     if (method === 'GET' && path === '/__playground/state') return sendJson(res, 200, await state());
+    if (method === 'POST' && path === '/__playground/app-token') {
+      const answer = await appToken(await readJson(req));
+      return sendJson(res, answer.status, answer.body);
+    }
     if (method === 'POST' && path === '/__playground/zaf/request') {
       const body = await readJson(req);
       const answer = await performZafRequest(body.options as ZafRequestOptions, {
-        settings,
-        domainWhitelist: [new URL(options.workerUrl).host],
         zendeskAccountUrl,
         zendeskAccessToken: options.zendeskAccessToken,
       });

@@ -1,15 +1,13 @@
 // The real ZAF SDK for the playground: the npm package (zendesk_app_framework_sdk@2.0.11) ships its
 // CommonJS sources only (lib/*.js, no built zaf_sdk.min.js), so this wraps them into one browser
 // script that defines `window.ZAFClient`, as the CDN build does (its Gruntfile glues lib/ the same
-// way). Also rewrites the app pages' CDN script tag to the local copy. Node only, no network.
+// way). The worker serves the app's pages and points their CDN script tag at this copy when its
+// var ZAF_SDK_URL is set (scripts/local-stack.ts sets it). Node only, no network.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** The script src every ZAF app page carries (zendesk-app/src/locations/*.html). */
-export const ZAF_SDK_CDN_URL = 'https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js';
-
-/** Where the playground serves the wrapped SDK (on the app's origin). */
+/** Where the playground serves the wrapped SDK (the worker's ZAF_SDK_URL is the playground's URL + this). */
 export const ZAF_SDK_LOCAL_PATH = '/zaf/zaf_sdk.js';
 
 /** lib/ modules by the id `require()` uses inside the SDK. */
@@ -48,14 +46,4 @@ ${factories.join(',\n')}
   window.ZAFClient = load('index');
 })();
 `;
-}
-
-/**
- * The built app pages load the SDK from Zendesk's CDN, which this machine cannot reach. The
- * playground serves them with that one script src pointed at the local copy of the same SDK;
- * nothing else in the page changes. Throws when the tag is missing, so a changed page is noticed.
- */
-export function rewriteSdkScript(html: string): string {
-  if (!html.includes(ZAF_SDK_CDN_URL)) throw new Error(`The app page does not load the ZAF SDK from ${ZAF_SDK_CDN_URL}`);
-  return html.split(ZAF_SDK_CDN_URL).join(ZAF_SDK_LOCAL_PATH);
 }

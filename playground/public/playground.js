@@ -1,7 +1,9 @@
 // @ts-check
 // The playground page: a small stand-in for the Zendesk agent interface around the REAL app
-// locations. Pick who you are and which ticket is open; the app iframes are (re)created through
-// zaf-host.js, which answers them as Zendesk would. The buttons call the playground server
+// locations, which the worker serves. Pick who you are and which ticket is open; the app iframes
+// are (re)created through zaf-host.js and loaded as Zendesk loads them: a POST with a token the
+// Zendesk fake signs for the acting user (asked for through /__playground/app-token, so no key is
+// in this page), after which zaf-host.js answers the ZAF SDK as Zendesk would. The buttons call the playground server
 // (/__playground/...), which drives the Zendesk and Telnyx fakes; the phone shows the SMS outbox.
 import { AppInstance } from './zaf-host.js';
 
@@ -11,7 +13,7 @@ import { AppInstance } from './zaf-host.js';
  * @typedef {{ id: number, subject: string, status: string, via: { channel: string }, requester: User | null,
  *   assignee: { user: User | null, group: Group | null }, customFields: Record<string, unknown>, [key: string]: unknown }} Ticket
  * @typedef {{ errorCode: string, errorTitle: string, appliedTo?: { messageId: string, to: string } }} FailNext
- * @typedef {{ subdomain: string, workerUrl: string, installationId: string, zafSdkVersion: string,
+ * @typedef {{ subdomain: string, workerUrl: string, zafSdkVersion: string,
  *   app: { name: string, version: string, appId: number, installationId: number, settings: Record<string, string> },
  *   users: User[], tickets: Ticket[], phoneFieldId: number | null, phones: Record<string, string | null>,
  *   failures: { code: string, title: string }[], failNext: FailNext | null }} State
@@ -38,13 +40,6 @@ async function api(path, init) {
   const body = await res.json();
   if (!res.ok) throw new Error(body.error ?? `${res.status}`);
   return body;
-}
-
-/** Apps come from another origin than this page, as in Zendesk (localhost <-> 127.0.0.1). */
-function appOrigin() {
-  const { protocol, hostname, port, origin } = window.location;
-  const other = hostname === '127.0.0.1' ? 'localhost' : hostname === 'localhost' ? '127.0.0.1' : null;
-  return other ? `${protocol}//${other}${port ? `:${port}` : ''}` : origin;
 }
 
 const params = new URLSearchParams(window.location.search);
@@ -130,10 +125,11 @@ function zafData(location) {
  */
 function mountApp(location, container) {
   const ticket = currentTicket();
+  const user = currentUser();
   const instance = new AppInstance({
     container,
-    appOrigin: appOrigin(),
-    page: `${location}.html`,
+    // The worker serves the location (manifest: {WORKER}/app/{location}, signedUrls).
+    pageUrl: `${state.workerUrl}/app/${location}`,
     location,
     context: {
       host: 'zendesk',
@@ -165,6 +161,10 @@ function mountApp(location, container) {
     },
     log: zafLog(location),
   });
+  // Zendesk signs a token for the user opening the page and posts it with the page load.
+  api('/__playground/app-token', { method: 'POST', body: JSON.stringify({ userId: user?.id, location }) })
+    .then((/** @type {{ token: string }} */ { token }) => instance.load(token))
+    .catch((error) => activity(`Loading the app (${location}) failed: ${String(error)}`, 'error'));
   return instance;
 }
 
@@ -311,7 +311,14 @@ function renderFailNext(failNext) {
 
 // --- buttons --------------------------------------------------------------------------------------
 
-/** @param {{ status: number, body: string, error?: string }} result */
+/**
+ * @typedef {{ status: number, body: string, error?: string, notSetUp?: boolean }} WebhookResult
+ */
+
+const NOT_SET_UP =
+  'The Zendesk webhook is not set up yet, so Zendesk has nothing to send: as Ada Admin, open the admin screen, connect Zendesk and press "Create Zendesk webhook and triggers" in Setup.';
+
+/** @param {WebhookResult} result */
 function describeDelivery(result) {
   if (result.status === 0) return `the worker could not be reached (${result.error ?? 'no answer'})`;
   return `the worker answered ${result.status} ${result.body}`;
@@ -329,7 +336,12 @@ async function solveTicket() {
       activity(`The app cancelled saving ticket #${ticket.id}: ${veto}`, 'error');
       return;
     }
+    /** @type {WebhookResult} */
     const result = await api(`/__playground/tickets/${ticket.id}/solve`, { method: 'POST' });
+    if (result.notSetUp) {
+      activity(`Ticket #${ticket.id} was not solved. ${NOT_SET_UP}`, 'error');
+      return;
+    }
     activity(
       `Ticket #${ticket.id} solved; Zendesk's trigger webhook was signed and sent: ${describeDelivery(result)}`,
       result.status >= 200 && result.status < 300 ? 'ok' : 'error',
@@ -349,7 +361,12 @@ async function endChat() {
   const ticket = currentTicket();
   if (!ticket) return;
   try {
+    /** @type {WebhookResult} */
     const result = await api(`/__playground/tickets/${ticket.id}/end-chat`, { method: 'POST' });
+    if (result.notSetUp) {
+      activity(`No webhook was sent for ticket #${ticket.id}. ${NOT_SET_UP}`, 'error');
+      return;
+    }
     activity(
       `Chat on ticket #${ticket.id} ended; the conversation_ended webhook was sent: ${describeDelivery(result)}`,
       result.status >= 200 && result.status < 300 ? 'ok' : 'error',
@@ -387,6 +404,11 @@ for (const tab of document.querySelectorAll('[data-view]')) {
     render();
   });
 }
+button('reload-app').addEventListener('click', () => {
+  // A fresh signed load: how a page whose session ended recovers (the app restores drafts).
+  activity(`Reloaded the app (${view === 'admin' ? 'admin screen' : 'ticket sidebar'})`);
+  remountApps();
+});
 button('solve').addEventListener('click', () => void solveTicket());
 button('end-chat').addEventListener('click', () => void endChat());
 button('fail-next').addEventListener('click', () => void failNext());
@@ -394,7 +416,7 @@ button('fail-cancel').addEventListener('click', () => void cancelFailNext());
 
 select('failure').replaceChildren(...state.failures.map((f) => new Option(`${f.title} (${f.code})`, f.code)));
 $('footer-info').textContent =
-  `Worker ${state.workerUrl} · installation ${state.installationId} · account "${state.subdomain}" · ZAF SDK ${state.zafSdkVersion} (npm) · app served from ${appOrigin()}`;
+  `App pages served by the worker ${state.workerUrl} · account "${state.subdomain}" · app installation ${state.app.installationId} · ZAF SDK ${state.zafSdkVersion} (npm)`;
 render();
 await refreshOutbox();
 setInterval(() => void refreshOutbox(), 1500);

@@ -1,9 +1,13 @@
 // @ts-check
 // The host (parent frame) side of the ZAF v2 postMessage protocol, as the SDK in
 // node_modules/zendesk_app_framework_sdk/lib/client.js expects it. One AppInstance per app iframe:
-//  - the iframe URL carries ?origin=<this page's origin>&app_guid=<guid>, which ZAFClient.init() reads;
-//  - the SDK posts JSON strings to window.parent with targetOrigin = origin; we accept them only
-//    from that iframe's window and the app's origin, and answer with postMessage(json, appOrigin);
+//  - the location is loaded as Zendesk loads a `signedUrls` app: a named iframe, then a hidden
+//    `<form method="post" target="<iframe name>">` to the worker's page URL with the field
+//    `token` (the RS256 JWT Zendesk signs; here the Zendesk fake signs it, through the playground
+//    server); the URL carries ?origin=<this page's origin>&app_guid=<guid>, which ZAFClient.init() reads;
+//  - the app's origin is the worker's; the SDK posts JSON strings to window.parent with
+//    targetOrigin = origin; we accept them only from that iframe's window and the app's origin,
+//    and answer with postMessage(json, appOrigin);
 //  - `iframe.handshake` -> `zaf.app.registered` { context, metadata } (the SDK then marks itself ready);
 //  - `iframe.on:<event>` / `iframe.off:<event>` carry the subscriber count: events are only sent
 //    to apps that listen, as Zendesk does;
@@ -20,8 +24,7 @@
  * @typedef {{ [key: string]: unknown }} Json
  * @typedef {{
  *   container: HTMLElement,
- *   appOrigin: string,
- *   page: string,
+ *   pageUrl: string,
  *   location: string,
  *   context: Json,
  *   metadata: Json,
@@ -66,17 +69,19 @@ export class AppInstance {
   /** @param {AppInstanceOptions} options */
   constructor(options) {
     this.options = options;
-    this.appOrigin = options.appOrigin;
+    this.pageUrl = new URL(options.pageUrl);
+    this.appOrigin = this.pageUrl.origin;
     this.guid = newGuid();
     /** @type {Map<string, number>} subscriber counts by event name */
     this.subscriptions = new Map();
     /** @type {Map<string, (reply: { error?: { msg?: string } }) => void>} */
     this.pendingReplies = new Map();
     this.registered = false;
+    this.destroyed = false;
 
+    // Empty until load() posts the signed form into it (by name).
     const iframe = document.createElement('iframe');
-    const query = new URLSearchParams({ origin: window.location.origin, app_guid: this.guid });
-    iframe.src = `${options.appOrigin}/app/${options.page}?${query}`;
+    iframe.name = `pisms-app-${options.location}-${this.guid}`;
     iframe.title = `Post-Interaction SMS (${options.location})`;
     iframe.dataset.location = options.location;
     iframe.className = `app-frame app-frame--${options.location}`;
@@ -88,7 +93,33 @@ export class AppInstance {
     instances.set(contentWindow, this);
   }
 
+  /**
+   * Loads the location as Zendesk does: POST {pageUrl}?origin&app_guid with form field `token`,
+   * into the iframe.
+   * @param {string} token the signed page-load token
+   */
+  load(token) {
+    if (this.destroyed) return;
+    const action = new URL(this.pageUrl);
+    action.search = new URLSearchParams({ origin: window.location.origin, app_guid: this.guid }).toString();
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = action.toString();
+    form.target = this.iframe.name;
+    form.hidden = true;
+    const field = document.createElement('input');
+    field.type = 'hidden';
+    field.name = 'token';
+    field.value = token;
+    form.append(field);
+    document.body.append(form);
+    form.submit();
+    form.remove();
+    this.options.log?.('out', `POST ${action.pathname} (signed page load)`);
+  }
+
   destroy() {
+    this.destroyed = true;
     instances.delete(this.window);
     this.iframe.remove();
   }

@@ -2,7 +2,7 @@
 // "ask your admin" view in the admin screen; admins get the rules.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZENDESK_DEMO } from '../fakes/zendesk-data.ts';
-import { launchBrowser, playground } from './playground-page.ts';
+import { launchBrowser, playground, waitUntil } from './playground-page.ts';
 import type { Browser, Playground } from './playground-page.ts';
 
 const { users } = ZENDESK_DEMO;
@@ -44,5 +44,14 @@ describe('Who may edit rules', () => {
     await pg.navBar().getByRole('button', { name: 'New rule' }).waitFor();
     expect(await pg.navBar().getByText('Ask your admin').count()).toBe(0);
     await pg.screenshot('permissions', 'admin-rules');
+  });
+
+  it('"Reload app" loads the admin screen again with a fresh signed load', async () => {
+    const frames = () => pg.page.locator('iframe[data-location="nav_bar"]');
+    const before = await frames().getAttribute('name');
+    await pg.reloadApp();
+    await waitUntil(async () => (await frames().getAttribute('name')) !== before, 'a new app iframe');
+    await pg.navBar().getByRole('button', { name: 'New rule' }).waitFor();
+    expect(await frames().count()).toBe(1);
   });
 });

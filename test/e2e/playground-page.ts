@@ -1,12 +1,13 @@
 // Drives the playground like a person would: Debian's Chromium through playwright-core, a fresh
 // profile per test file, and a small page object for the playground's controls and the two app
-// iframes. Assertions wait for what is on screen (polling), never for internals.
+// iframes (pages the worker serves after a signed load). Assertions wait for what is on screen
+// (polling), never for internals.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
-import { ARTIFACTS_DIR } from './paths.ts';
+import { ARTIFACTS_DIR, DOC_SCREENSHOTS_DIR } from './paths.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -22,7 +23,19 @@ const CHROMIUM_ARGS = [
 
 export interface Browser {
   page: Page;
+  /** Popups (the Zendesk consent window) open as new pages of this context. */
+  context: BrowserContext;
   close(): Promise<void>;
+}
+
+/**
+ * The README's screenshots (docs/screenshots/<name>.png, the viewport as a person sees it), only
+ * when UPDATE_DOC_SCREENSHOTS=1: they show clock times, so every run would change them.
+ */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_DOC_SCREENSHOTS !== '1') return;
+  mkdirSync(DOC_SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(DOC_SCREENSHOTS_DIR, `${name}.png`) });
 }
 
 /** Chromium headless with a fresh --user-data-dir (playwright passes it for a persistent context). */
@@ -44,6 +57,7 @@ export async function launchBrowser(): Promise<Browser> {
   page.setDefaultTimeout(15_000);
   return {
     page,
+    context,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -82,6 +96,10 @@ export function playground(page: Page) {
     },
     async actAs(userId: number) {
       await page.getByLabel('Acting as').selectOption(String(userId));
+    },
+    /** The playground's "Reload app": the current location again, with a fresh signed page load. */
+    async reloadApp() {
+      await page.getByRole('button', { name: 'Reload app' }).click();
     },
     async showAdminScreen() {
       await page.getByRole('button', { name: 'Admin screen (nav bar)' }).click();

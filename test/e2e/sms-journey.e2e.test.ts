@@ -1,11 +1,12 @@
 // The product end to end, as people use it: a supervisor creates a rule in the admin screen, an
 // agent solves tickets, the SMS arrives on the sandbox phone with the exact text, the sidebar shows
 // it delivered; a carrier failure shows its reason and Retry sends exactly one more SMS.
-// The steps build on each other and run in order.
+// Runs on the shared stack, whose demo account is connected and set up (global-setup.ts); the
+// install itself is install.e2e.test.ts. The steps build on each other and run in order.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TELNYX_DEMO } from '../fakes/telnyx-data.ts';
 import { ZENDESK_DEMO } from '../fakes/zendesk-data.ts';
-import { launchBrowser, playground, waitUntil } from './playground-page.ts';
+import { docScreenshot, launchBrowser, playground, waitUntil } from './playground-page.ts';
 import type { Browser, Playground } from './playground-page.ts';
 
 const RULE_LABEL = 'Thank the customer';
@@ -52,12 +53,14 @@ describe('SMS journey', () => {
     }
     await groups.scrollIntoViewIfNeeded();
     await shot('rule-editor-filled');
+    await docScreenshot(pg.page, 'rule-editor');
 
     await editor.getByRole('button', { name: 'Create rule' }).click();
     const table = app.getByRole('table', { name: 'Rules in evaluation order' });
     await table.getByText(RULE_LABEL, { exact: true }).waitFor();
     expect(await table.textContent()).toContain(SENDER);
     await shot('rule-saved');
+    await docScreenshot(pg.page, 'admin-rules');
   });
 
   it('solving a ticket puts the SMS on the sandbox phone with the exact text', async () => {
@@ -103,6 +106,7 @@ describe('SMS journey', () => {
     expect(await send.textContent()).toContain('Why: The carrier could not deliver it');
     expect(await send.textContent()).toContain('Carrier: Not routable');
     await shot('sidebar-failed');
+    await docScreenshot(pg.page, 'sidebar-and-sandbox');
 
     await send.getByRole('button', { name: 'Retry' }).click();
     const retried = pg

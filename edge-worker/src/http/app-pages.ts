@@ -10,7 +10,7 @@ import { issueSession, type SessionGrant } from '../auth/session.ts';
 import { resolveRole } from '../auth/user-access.ts';
 import { bindAppInstallation, readInstallationBySubdomain } from '../db/installations.ts';
 import type { Env } from '../env.ts';
-import { AppError } from '../errors.ts';
+import { AppError, UpstreamError } from '../errors.ts';
 import { type AppLocation, verifyZendeskAppToken } from '../verify/zendesk-app-token.ts';
 import type { AppEnv } from './context.ts';
 
@@ -82,7 +82,11 @@ appPages.post('/:location', async (c) => {
       if (err instanceof AppError && (err.status === 401 || err.status === 403)) {
         return refusalPage(c.env, 403, 'Your Zendesk user may not use this app.');
       }
-      throw err;
+      // Zendesk unreachable, or the stored authorization just refused (the installation is now
+      // "reconnect needed"): the page still loads, every API call checks the user again, and
+      // /v1/me tells the app what happened (e.g. Reconnect for admins).
+      if (!(err instanceof UpstreamError)) throw err;
+      console.warn(JSON.stringify({ msg: 'role check at page load failed', status: err.status }));
     }
   }
 
