@@ -186,6 +186,15 @@ describe('tokens: refreshed by the cron, "reconnect needed" when refused', () =>
     expect((await connectZendesk(t, USERS.admin.id)).status).toBe(200);
     expect((await (await as(t, 'admin'))('GET', '/v1/me')).body).toMatchObject({ connection: 'connected', installationId: t.installationId });
   });
+
+  it('still serves the page when the stored authorization is refused at load time, so admins see Reconnect', async () => {
+    const t = await createTenant();
+    await control(env.FAKES_CONTROL_URL, 'POST', `/accounts/${t.subdomain}/expire-tokens`, {});
+    await control(env.FAKES_CONTROL_URL, 'POST', `/accounts/${t.subdomain}/revoke-refresh-tokens`, {});
+    await env.DB.prepare('DELETE FROM user_roles WHERE installation_id = ?').bind(t.installationId).run();
+    const grant = await openSession(t, USERS.admin.id);
+    expect((await call('GET', '/v1/me', { token: grant.token })).body).toMatchObject({ connection: 'reconnect_needed' });
+  });
 });
 
 describe('Disconnect', () => {
