@@ -20,6 +20,8 @@ export const PLACEHOLDER_WORKER_URL = 'https://post-interaction-sms.example.work
 
 /** Logos Zendesk shows in Admin Center and the Marketplace, and the nav bar icon. */
 export const LOGO_FILES = ['logo.png', 'logo-small.png', 'logo.svg', 'icon_nav_bar.svg'];
+/** Marketplace listing screenshots (made by `npm run screenshots`), numbered from 0, at most three. */
+export const SCREENSHOT_FILES = ['screenshot-0.png', 'screenshot-1.png', 'screenshot-2.png'];
 
 /** Fixed timestamp for every zip entry, so the same inputs give the same zip. */
 const ZIP_MTIME = new Date('2026-01-01T00:00:00Z');
@@ -144,6 +146,10 @@ export function packageApp(options: PackageAppOptions = {}): PackageResult {
     const source = join(logosDir, logo);
     if (!existsSync(source)) throw new Error(`${source} is missing (run \`node zendesk-app/tools/make-logos.ts\`)`);
     copyFileSync(source, join(packageDir, 'assets', logo));
+  }
+  for (const screenshot of SCREENSHOT_FILES) {
+    const source = join(logosDir, screenshot);
+    if (existsSync(source)) copyFileSync(source, join(packageDir, 'assets', screenshot));
   }
 
   const zipPath = join(distDir, 'app.zip');

@@ -57,7 +57,8 @@ export const LOCATIONS: Record<string, readonly string[]> = {
 };
 
 /** Parameter types (zendesk_apps_support, manifest/parameter.rb). */
-export const PARAMETER_TYPES = ['text', 'password', 'checkbox', 'url', 'number', 'multiline', 'hidden', 'oauth'];
+/** Parameter types ZAF accepts; `password` was removed in April 2026 (FACTS.md). */
+export const PARAMETER_TYPES = ['text', 'checkbox', 'url', 'number', 'multiline', 'hidden', 'oauth'];
 
 /** Locations whose icon Zendesk shows, and the SVG it expects in assets/. */
 const LOCATION_ICONS: Record<string, string> = {
@@ -338,7 +339,11 @@ function checkManifest(manifest: Json, files: Record<string, Uint8Array>, errors
         if (p.secure === true && p.default !== undefined) {
           warnings.push({ where, message: `parameter "${name}" is secure but has a default, which is not stored securely` });
         }
-        if (SECRET_LIKE.test(name) && (type === 'text' || type === 'password') && p.secure !== true) {
+        // Zendesk's validator warns since Nov 2025 about secure parameters without `scopes` (FACTS.md).
+        if (p.secure === true && (!Array.isArray(p.scopes) || p.scopes.length === 0)) {
+          warnings.push({ where, message: `parameter "${name}" is secure but has no "scopes" (the requests that may use it)` });
+        }
+        if (SECRET_LIKE.test(name) && type === 'text' && p.secure !== true) {
           warnings.push({ where, message: `parameter "${name}" looks like a secret: set "secure": true` });
         }
       });
@@ -503,6 +508,33 @@ export function validateServedPages(files: Record<string, Uint8Array>, locations
   return { errors, warnings, files: Object.keys(files).sort() };
 }
 
+/**
+ * Marketplace listing screenshots: assets/screenshot-0.png .. -2.png ("screenshot numbering starts
+ * at 0"), PNG 1024x768 or 2048x1536, 500 KB or smaller (Zendesk's brand-asset requirements,
+ * https://developer.zendesk.com/apps/docs/publish/create_assets). A private app needs none.
+ */
+export const SCREENSHOT_SIZES = ['1024x768', '2048x1536'];
+const SCREENSHOT_MAX_BYTES = 500 * 1024;
+
+function checkScreenshots(files: Record<string, Uint8Array>, errors: Problem[], warnings: Problem[]) {
+  const shots = Object.keys(files).filter((p) => /^assets\/screenshot[-_]?\d*\.png$/i.test(p));
+  if (shots.length === 0) warnings.push({ where: 'assets/', message: 'no screenshot-0.png: the Marketplace listing needs screenshots (npm run screenshots)' });
+  for (const path of shots) {
+    const index = /^assets\/screenshot-(\d)\.png$/.exec(path)?.[1];
+    if (index === undefined || Number(index) > 2) {
+      errors.push({ where: path, message: 'screenshots are named screenshot-0.png to screenshot-2.png' });
+      continue;
+    }
+    const bytes = files[path] as Uint8Array;
+    const size = pngSize(bytes);
+    if (!size) errors.push({ where: path, message: 'is not a PNG file' });
+    else if (!SCREENSHOT_SIZES.includes(`${size.width}x${size.height}`)) {
+      errors.push({ where: path, message: `must be ${SCREENSHOT_SIZES.join(' or ')} pixels, is ${size.width}x${size.height}` });
+    }
+    if (bytes.length > SCREENSHOT_MAX_BYTES) errors.push({ where: path, message: `must be 500 KB or smaller, is ${Math.ceil(bytes.length / 1024)} KB` });
+  }
+}
+
 function checkLogos(files: Record<string, Uint8Array>, errors: Problem[], warnings: Problem[]) {
   for (const { path, width, height } of REQUIRED_PNGS) {
     const bytes = files[path];
@@ -519,6 +551,7 @@ function checkLogos(files: Record<string, Uint8Array>, errors: Problem[], warnin
     }
   }
   if (!files['assets/logo.svg']) warnings.push({ where: 'assets/logo.svg', message: 'missing (a scalable logo)' });
+  checkScreenshots(files, errors, warnings);
   for (const [path, bytes] of Object.entries(files)) {
     if (!path.endsWith('.svg')) continue;
     const svg = text(bytes);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
-import { ARTIFACTS_DIR, DOC_SCREENSHOTS_DIR } from './paths.ts';
+import { ARTIFACTS_DIR, DOC_SCREENSHOTS_DIR, MARKETPLACE_SCREENSHOTS_DIR } from './paths.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -36,6 +36,35 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
   if (process.env.UPDATE_DOC_SCREENSHOTS !== '1') return;
   mkdirSync(DOC_SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(DOC_SCREENSHOTS_DIR, `${name}.png`) });
+}
+
+/** Zendesk's listing screenshots: PNG, 1024x768, full bleed, no padding, at most 500 KB. */
+export const MARKETPLACE_SCREENSHOT = { width: 1024, height: 768 } as const;
+
+/**
+ * A Zendesk Marketplace screenshot (zendesk-app/assets/screenshot-<index>.png) made from what the
+ * test shows: `region` (e.g. the app's iframe) or the whole page, scaled to cover 1024x768 from
+ * the top left in a blank page of the same browser. Requirements: "Create app brand assets"
+ * (https://developer.zendesk.com/apps/docs/publish/create_assets; files in /assets, screenshots
+ * numbered from 0, at most three) and the size rules Zendesk gives for listing screenshots
+ * (1024x768 or 2048x1536 PNG, 500KB or smaller, no rounded corners or padding). Only with
+ * UPDATE_DOC_SCREENSHOTS=1, like docScreenshot.
+ */
+export async function marketplaceScreenshot(page: Page, index: 0 | 1 | 2, region?: Locator): Promise<void> {
+  if (process.env.UPDATE_DOC_SCREENSHOTS !== '1') return;
+  const shot = region ? await region.screenshot() : await page.screenshot();
+  const canvas = await page.context().newPage();
+  try {
+    await canvas.setViewportSize(MARKETPLACE_SCREENSHOT);
+    await canvas.setContent(
+      `<!doctype html><html><body style="margin:0;overflow:hidden"><img alt="" style="display:block;width:${MARKETPLACE_SCREENSHOT.width}px;height:${MARKETPLACE_SCREENSHOT.height}px;object-fit:cover;object-position:left top" src="data:image/png;base64,${shot.toString('base64')}"></body></html>`,
+    );
+    await canvas.waitForFunction('document.images[0] && document.images[0].complete');
+    mkdirSync(MARKETPLACE_SCREENSHOTS_DIR, { recursive: true });
+    await canvas.screenshot({ path: join(MARKETPLACE_SCREENSHOTS_DIR, `screenshot-${index}.png`) });
+  } finally {
+    await canvas.close();
+  }
 }
 
 /** Chromium headless with a fresh --user-data-dir (playwright passes it for a persistent context). */

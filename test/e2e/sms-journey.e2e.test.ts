@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TELNYX_DEMO } from '../fakes/telnyx-data.ts';
 import { ZENDESK_DEMO } from '../fakes/zendesk-data.ts';
-import { docScreenshot, launchBrowser, playground, waitUntil } from './playground-page.ts';
+import { docScreenshot, marketplaceScreenshot, launchBrowser, playground, waitUntil } from './playground-page.ts';
 import type { Browser, Playground } from './playground-page.ts';
 
 const RULE_LABEL = 'Thank the customer';
@@ -54,6 +54,7 @@ describe('SMS journey', () => {
     await groups.scrollIntoViewIfNeeded();
     await shot('rule-editor-filled');
     await docScreenshot(pg.page, 'rule-editor');
+    await marketplaceScreenshot(pg.page, 1, pg.page.locator('iframe[data-location="nav_bar"]'));
 
     await editor.getByRole('button', { name: 'Create rule' }).click();
     const table = app.getByRole('table', { name: 'Rules in evaluation order' });
@@ -61,6 +62,7 @@ describe('SMS journey', () => {
     expect(await table.textContent()).toContain(SENDER);
     await shot('rule-saved');
     await docScreenshot(pg.page, 'admin-rules');
+    await marketplaceScreenshot(pg.page, 0, pg.page.locator('iframe[data-location="nav_bar"]'));
   });
 
   it('solving a ticket puts the SMS on the sandbox phone with the exact text', async () => {
@@ -107,6 +109,7 @@ describe('SMS journey', () => {
     expect(await send.textContent()).toContain('Carrier: Not routable');
     await shot('sidebar-failed');
     await docScreenshot(pg.page, 'sidebar-and-sandbox');
+    await marketplaceScreenshot(pg.page, 2);
 
     await send.getByRole('button', { name: 'Retry' }).click();
     const retried = pg

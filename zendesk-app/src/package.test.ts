@@ -60,6 +60,9 @@ function goodFiles(): Files {
     'assets/logo-small.png': read('zendesk-app/assets/logo-small.png'),
     'assets/logo.svg': read('zendesk-app/assets/logo.svg'),
     'assets/icon_nav_bar.svg': read('zendesk-app/assets/icon_nav_bar.svg'),
+    'assets/screenshot-0.png': read('zendesk-app/assets/screenshot-0.png'),
+    'assets/screenshot-1.png': read('zendesk-app/assets/screenshot-1.png'),
+    'assets/screenshot-2.png': read('zendesk-app/assets/screenshot-2.png'),
   };
 }
 
@@ -316,6 +319,17 @@ describe('validate-app: broken packages fail', () => {
     );
   });
 
+  it('warns about a secure parameter without scopes, and refuses the removed password type', () => {
+    const files = withManifest((m) => {
+      params(m).push({ name: 'api_token', type: 'text', secure: true });
+      m.domainWhitelist = ['sms.example.workers.dev'];
+    });
+    const report = validateAppZip(zipSync(files));
+    expect(report.warnings.map((w) => w.message)).toContain('parameter "api_token" is secure but has no "scopes" (the requests that may use it)');
+    const withPassword = withManifest((m) => params(m).push({ name: 'pin', type: 'password' }));
+    expect(errorsOf(validateAppZip(zipSync(withPassword)))).toContain('manifest.json: parameter "pin" has an invalid type: password');
+  });
+
   it('warns about a secret-like parameter that is not secure', () => {
     const files = withManifest((m) => params(m).push({ name: 'shared_secret', type: 'text' }));
     const report = validateAppZip(zipSync(files));
@@ -425,7 +439,26 @@ describe('package-app', () => {
     expect(() => prepareManifest(manifest, 'not a url')).toThrow(/not a URL/);
   });
 
-  it('packages manifest, translations and logos (not the pages) into a valid app.zip', () => {
+  it('checks the Marketplace screenshots: names from 0, 1024x768 or 2048x1536, at most 500 KB', () => {
+    const files = goodFiles();
+    files['assets/screenshot-3.png'] = files['assets/screenshot-0.png'] as Uint8Array;
+    files['assets/screenshot-1.png'] = read('zendesk-app/assets/logo.png');
+    const big = new Uint8Array(600 * 1024);
+    big.set(files['assets/screenshot-2.png'] as Uint8Array);
+    files['assets/screenshot-2.png'] = big;
+    expect(errorsOf(validateAppZip(zipSync(files)))).toEqual([
+      'assets/screenshot-1.png: must be 1024x768 or 2048x1536 pixels, is 320x320',
+      'assets/screenshot-2.png: must be 500 KB or smaller, is 600 KB',
+      'assets/screenshot-3.png: screenshots are named screenshot-0.png to screenshot-2.png',
+    ]);
+    for (const n of [0, 1, 2]) delete files[`assets/screenshot-${n}.png`];
+    delete files['assets/screenshot-3.png'];
+    expect(validateAppZip(zipSync(files)).warnings.map((w) => w.message)).toContain(
+      'no screenshot-0.png: the Marketplace listing needs screenshots (npm run screenshots)',
+    );
+  });
+
+  it('packages manifest, translations, logos and screenshots (not the pages) into a valid app.zip', () => {
     const dist = mkdtempSync(join(tmpdir(), 'app-dist-'));
     temps.push(dist);
     mkdirSync(join(dist, 'assets'));
@@ -436,6 +469,9 @@ describe('package-app', () => {
       'assets/logo-small.png',
       'assets/logo.png',
       'assets/logo.svg',
+      'assets/screenshot-0.png',
+      'assets/screenshot-1.png',
+      'assets/screenshot-2.png',
       'manifest.json',
       'translations/en.json',
     ]);
