@@ -28,6 +28,7 @@ export const SendReason = z.enum([
   'carrier_failed',
   'retries_exhausted',
   'outcome_unknown', // Telnyx did not answer; the message may have gone out, so it is not resent
+  'cancelled', // Telnyx reports the message cancelled before it was sent (status `cancelled`)
 ]);
 export type SendReason = z.infer<typeof SendReason>;
 

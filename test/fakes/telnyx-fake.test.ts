@@ -3,7 +3,7 @@
 // SDK's own webhook verifier accepts.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Telnyx, { APIConnectionError, AuthenticationError, ConflictError, RateLimitError } from 'telnyx';
+import Telnyx, { APIConnectionError, AuthenticationError, ConflictError, NotFoundError, RateLimitError } from 'telnyx';
 import type { APIError } from 'telnyx';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { telnyxControl } from './control-client.ts';
@@ -396,5 +396,153 @@ describe('control: sign', () => {
     const body = '{"data":{"event_type":"message.finalized"}}';
     const headers = await control.sign(body);
     await expect(client.webhooks.unwrap(body, { headers })).resolves.toBeDefined();
+  });
+});
+
+describe('alphanumeric sender IDs', () => {
+  const UK = '+447700900123';
+
+  it("serves the profile's alpha_sender and its alphanumeric_sender_ids through the SDK", async () => {
+    await control.seedAccount(D.apiKey, {
+      ...demoTelnyxAccount(),
+      messagingProfiles: demoTelnyxAccount().messagingProfiles.map((p) => (p.id === D.profiles.billing ? { ...p, alpha_sender: 'AcmeBill' } : p)),
+    });
+    expect((await client.messagingProfiles.retrieve(D.profiles.billing)).data?.alpha_sender).toBe('AcmeBill');
+    expect((await client.messagingProfiles.retrieve(D.profiles.support)).data?.alpha_sender).toBeNull();
+    const ids: string[] = [];
+    for await (const a of client.messagingProfiles.listAlphanumericSenderIDs(D.profiles.support)) ids.push(a.alphanumeric_sender_id!);
+    expect(ids).toEqual([D.alphaSender]);
+    const all = await client.alphanumericSenderIDs.list({ 'filter[messaging_profile_id]': D.profiles.billing });
+    expect(all.data).toEqual([]);
+  });
+
+  it('sends from a sender ID of the profile (messaging_profile_id required) and refuses others', async () => {
+    const { data } = await client.messages.send({ from: D.alphaSender, to: UK, text: 'x', messaging_profile_id: D.profiles.support });
+    expect(data?.from).toMatchObject({ phone_number: D.alphaSender });
+    const noProfile = await rawSend({ from: D.alphaSender, to: UK, text: 'x' });
+    expect(noProfile.status).toBe(422);
+    expect((await errorOf(noProfile))?.code).toBe('10004');
+    for (const from of ['Other', 'Acme_Help', 'TwelveChars1']) {
+      const res = await rawSend({ from, to: UK, text: 'x', messaging_profile_id: D.profiles.support });
+      expect(res.status, from).toBe(400);
+      expect((await errorOf(res))?.code, from).toBe('40305');
+    }
+    // Another profile's sender ID is not this one's.
+    const wrongProfile = await rawSend({ from: D.alphaSender, to: UK, text: 'x', messaging_profile_id: D.profiles.billing });
+    expect((await errorOf(wrongProfile))?.code).toBe('40305');
+  });
+
+  it('cannot send to +1 numbers unless the record has a US long code fallback', async () => {
+    const toUs = await rawSend({ from: D.alphaSender, to: CUSTOMER, text: 'x', messaging_profile_id: D.profiles.support });
+    expect(toUs.status).toBe(400);
+    expect(await errorOf(toUs)).toMatchObject({ code: '40305', detail: expect.stringContaining('United States') });
+    await control.seedAccount(D.apiKey, {
+      ...demoTelnyxAccount(),
+      alphanumericSenderIds: [{ alphanumeric_sender_id: D.alphaSender, messaging_profile_id: D.profiles.support, us_long_code_fallback: D.numbers.support2 }],
+    });
+    const { data } = await client.messages.send({ from: D.alphaSender, to: CUSTOMER, text: 'x', messaging_profile_id: D.profiles.support });
+    expect(data?.from?.phone_number).toBe(D.numbers.support2);
+  });
+
+  it('refuses to seed a sender ID Telnyx would not allow', async () => {
+    await expect(
+      control.seedAccount('KEY_BAD', { messagingProfiles: [{ id: 'p', name: 'p', alpha_sender: 'Not_Allowed' }], phoneNumbers: [] }),
+    ).rejects.toThrow(/alphanumeric/);
+  });
+});
+
+describe('US registration: 10DLC campaigns and toll-free verification', () => {
+  it('answers a number 10DLC assignment, 404 for a number without one (SDK NotFoundError)', async () => {
+    const assigned = await client.messaging10dlc.phoneNumberCampaigns.retrieve(D.numbers.support1);
+    expect(assigned).toMatchObject({ phoneNumber: D.numbers.support1, assignmentStatus: 'ASSIGNED', tcrCampaignId: 'CDEMO01' });
+    expect((await client.messaging10dlc.phoneNumberCampaigns.retrieve(D.numbers.billing)).assignmentStatus).toBe('PENDING_ASSIGNMENT');
+    const error = await failure(client.messaging10dlc.phoneNumberCampaigns.retrieve(D.numbers.support2));
+    expect(error).toBeInstanceOf(NotFoundError);
+    // Another account's assignments are not visible.
+    await control.seedAccount('KEY_OTHER', { messagingProfiles: [], phoneNumbers: [] });
+    const other = new Telnyx({ apiKey: 'KEY_OTHER', baseURL: `${fake.url}/v2`, maxRetries: 0 });
+    expect(await failure(other.messaging10dlc.phoneNumberCampaigns.retrieve(D.numbers.support1))).toBeInstanceOf(NotFoundError);
+    const page = await client.messaging10dlc.phoneNumberCampaigns.list();
+    expect(page.records.map((r) => r.phoneNumber)).toEqual([D.numbers.support1, D.numbers.billing]);
+  });
+
+  it('lists toll-free verification requests by phone number and status; page and page_size are required', async () => {
+    const page = await client.messagingTollfree.verification.requests.list({ page: 1, page_size: 20, phone_number: D.numbers.tollFree });
+    expect(page.records).toHaveLength(1);
+    expect(page.records[0]).toMatchObject({ verificationStatus: 'Verified', phoneNumbers: [{ phoneNumber: D.numbers.tollFree }] });
+    expect(page.total_records).toBe(1);
+    const none = await client.messagingTollfree.verification.requests.list({ page: 1, page_size: 20, phone_number: D.numbers.support1 });
+    expect(none.records).toEqual([]);
+    const rejected = await client.messagingTollfree.verification.requests.list({ page: 1, page_size: 20, status: 'Rejected' });
+    expect(rejected.records).toEqual([]);
+    const one = await client.messagingTollfree.verification.requests.retrieve(page.records[0]!.id);
+    expect(one.verificationStatus).toBe('Verified');
+    const missing = await fetch(`${fake.url}/v2/messaging_tollfree/verification/requests?page=1`, { headers: { authorization: `Bearer ${D.apiKey}` } });
+    expect(missing.status).toBe(422);
+  });
+});
+
+describe('message statuses', () => {
+  it('finalizes as expired (nothing reached a carrier) and as delivery_unconfirmed (sent, no error)', async () => {
+    await control.setOutcome({ to: CUSTOMER, outcome: 'expired' });
+    const expired = (await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' })).data!;
+    const expiredCallbacks = await control.callbacks(expired.id!);
+    expect(expiredCallbacks.map((c) => eventOf(c.body).data.event_type)).toEqual(['message.finalized']);
+    expect(eventOf(expiredCallbacks[0]!.body).data.payload).toMatchObject({ to: [{ status: 'expired' }], errors: [{ code: '40014' }] });
+
+    await control.setOutcome({ to: CUSTOMER, outcome: 'delivery_unconfirmed' });
+    const unconfirmed = (await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' })).data!;
+    const callbacks = await control.callbacks(unconfirmed.id!);
+    expect(callbacks.map((c) => eventOf(c.body).data.event_type)).toEqual(['message.sent', 'message.finalized']);
+    expect(eventOf(callbacks[1]!.body).data.payload).toMatchObject({ to: [{ status: 'delivery_unconfirmed' }], errors: [] });
+  });
+
+  it('signs an event with any status the SDK defines (scheduled, cancelled, read), and only those', async () => {
+    const { data } = await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x', webhook_url: 'https://worker.test/t' });
+    for (const [eventType, status] of [
+      ['message.sent', 'scheduled'],
+      ['message.finalized', 'cancelled'],
+      ['message.read', 'read'],
+    ] as const) {
+      const callback = await control.event(data!.id!, { eventType, status });
+      const event = (await client.webhooks.unwrap(callback.body, { headers: callback.headers })) as WebhookEvent;
+      expect(event.data.event_type).toBe(eventType);
+      expect((event.data.payload as { to: { status: string }[] }).to[0]!.status).toBe(status);
+      expect(callback.url).toBe('https://worker.test/t');
+    }
+    expect(((await client.messages.retrieve(data!.id!)).data as { to: { status: string }[] }).to[0]!.status).toBe('read');
+    await expect(control.event(data!.id!, { eventType: 'message.finalized', status: 'vanished' })).rejects.toThrow(/400/);
+    await expect(control.event(data!.id!, { eventType: 'message.received' as 'message.sent', status: 'sent' })).rejects.toThrow(/400/);
+  });
+});
+
+describe('keywords', () => {
+  const payloadOf = (r: { callback: { body: string } }) => eventOf(r.callback.body).data.payload as { autoresponse_type: string | null };
+
+  it('HELP is answered (autoresponse_type HELP) without a block; ordinary text has autoresponse_type null', async () => {
+    const help = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: ' help ' });
+    expect(help.optedOut).toBe(false);
+    expect(payloadOf(help).autoresponse_type).toBe('HELP');
+    const chat = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: 'thanks!' });
+    expect(payloadOf(chat).autoresponse_type).toBeNull();
+  });
+
+  it('STOP ALL with any case and spacing is an opt-out (autoresponse_type STOP)', async () => {
+    const res = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: '  stop   all ' });
+    expect(res.optedOut).toBe(true);
+    expect(payloadOf(res).autoresponse_type).toBe('STOP');
+  });
+
+  it("a profile's own autoresp config keywords act like the defaults, on that profile only", async () => {
+    await control.seedAccount(D.apiKey, {
+      ...demoTelnyxAccount(),
+      autorespConfigs: [{ messaging_profile_id: D.profiles.support, op: 'stop', keywords: ['ARRET'] }],
+    });
+    const res = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: 'arret' });
+    expect(res.optedOut).toBe(true);
+    expect(payloadOf(res).autoresponse_type).toBe('STOP');
+    const other = await control.inbound({ from: CUSTOMER, to: D.numbers.billing, text: 'arret' });
+    expect(other.optedOut).toBe(false);
+    expect(payloadOf(other).autoresponse_type).toBeNull();
   });
 });

@@ -11,18 +11,37 @@
 //    40305 'from' not on the account (400), 40310 several 'to' (400), 40316 no content (400),
 //    40302 more than 10 parts (400), 40321 profile without numbers (400),
 //    40300 recipient sent STOP to this messaging profile (409 per the 40300 error page).
-//  - GET /v2/messages/{id}; GET /v2/messaging_profiles and /v2/messaging_profiles/{id}/phone_numbers
-//    paginated like the SDK's DefaultFlatPagination ({data, meta:{page_number,page_size,total_pages,
-//    total_results}}, page[number]/page[size], size default 20 max 250).
+//  - GET /v2/messages/{id}; GET /v2/messaging_profiles, /v2/messaging_profiles/{id} (with its
+//    `alpha_sender`), /v2/messaging_profiles/{id}/phone_numbers and /alphanumeric_sender_ids, and
+//    /v2/alphanumeric_sender_ids[/{id}], paginated like the SDK's DefaultFlatPagination ({data,
+//    meta:{page_number,page_size,total_pages,total_results}}, page[number]/page[size], size default
+//    20 max 250).
+//  - US registration, from seeded data: GET /v2/10dlc/phone_number_campaigns/{phoneNumber}
+//    (PhoneNumberCampaign, no envelope; 404 when the number has no assignment) and the list
+//    (PerPagePaginationV2: {records, page, totalRecords}, page / recordsPerPage); GET
+//    /v2/messaging_tollfree/verification/requests (page and page_size required, phone_number and
+//    status filters; {records, total_records}) and /requests/{id}. Numbers of other accounts are
+//    not visible.
+//  - Alphanumeric senders (docs/messaging/messages/alphanumeric-sender-id): `from` with a letter is
+//    a sender ID: 1-11 letters, digits, spaces, at least one letter; messaging_profile_id required;
+//    it must be the profile's alpha_sender or one of its alphanumeric_sender_ids (else 40305). To
+//    +1 numbers Telnyx uses the record's us_long_code_fallback; without one the fake refuses with
+//    40305 (Telnyx documents "cannot send to the United States, Canada, or Puerto Rico", not the code).
 //  - Webhooks signed with Ed25519 over `${timestamp}|${body}` (telnyx-signature.ts): message.sent
-//    then message.finalized (delivered | delivery_failed | sending_failed with errors[]), and
-//    message.received for inbound texts; envelope {data:{event_type,id,occurred_at,payload,
-//    record_type:'event'},meta:{attempt,delivered_to}}; failover URL tried when the primary fails.
-//  - Opt-out keywords STOP, STOPALL, STOP ALL, UNSUBSCRIBE, CANCEL, END, QUIT (trimmed,
-//    case-insensitive) block the sender for the messaging profile; START / UNSTOP unblock.
+//    then message.finalized (delivered | delivery_failed | sending_failed | expired |
+//    delivery_unconfirmed, failures with errors[]), and message.received for inbound texts;
+//    envelope {data:{event_type,id,occurred_at,payload,record_type:'event'},meta:{attempt,
+//    delivered_to}}; failover URL tried when the primary fails. Any other status the SDK defines
+//    (scheduled, cancelled, read, ...) can be produced as a signed event with
+//    POST /__control/messages/{id}/events (Telnyx documents the statuses, not when each is sent).
+//  - Keywords (docs/messaging/messages/advanced-opt-in-out): the whole message, trimmed,
+//    case-insensitive. Opt-out STOP, STOPALL, STOP ALL, UNSUBSCRIBE, CANCEL, END, QUIT blocks the
+//    sender for the messaging profile; START / UNSTOP unblock; HELP changes nothing. Seeded
+//    autoresp_configs add keywords per profile. The inbound event's payload.autoresponse_type says
+//    which applied (STOP | START | HELP), null otherwise.
 // Left out: MMS/media, number pools and sticky senders beyond "first number of the profile",
-// scheduling, short codes, alphanumeric senders, 10DLC rules, rate limiting (inject a 429
-// fault), webhook retries beyond one failover attempt, auto-replies to STOP/START.
+// scheduling through the API, short codes, carrier blocking of unregistered US traffic, rate
+// limiting (inject a 429 fault), webhook retries beyond one failover attempt, auto-replies.
 // The HTTP statuses of 40302/40305/40316/40321 and of 10004/10016 are not published per code;
 // the fake uses 400 for messaging (403xx) errors and 422 for parameter validation (100xx).
 import { randomUUID } from 'node:crypto';
@@ -42,7 +61,15 @@ import {
 import type { FakeRequest, FakeResponse, } from './fake-http.ts';
 import { countSmsParts } from './sms-parts.ts';
 import { demoTelnyxAccount, TELNYX_DEMO } from './telnyx-data.ts';
-import type { TelnyxAccountSeed, TelnyxMessagingProfileSeed, TelnyxPhoneNumberSeed } from './telnyx-data.ts';
+import type {
+  TelnyxAccountSeed,
+  TelnyxAlphanumericSenderSeed,
+  TelnyxAutorespConfigSeed,
+  TelnyxMessagingProfileSeed,
+  TelnyxPhoneNumberSeed,
+  TelnyxTenDlcAssignmentSeed,
+  TelnyxTollFreeVerificationSeed,
+} from './telnyx-data.ts';
 import { generateTelnyxKeyPair, signTelnyxWebhook } from './telnyx-signature.ts';
 
 export { demoTelnyxAccount, TELNYX_DEMO } from './telnyx-data.ts';
@@ -50,7 +77,16 @@ export type { TelnyxAccountSeed } from './telnyx-data.ts';
 export { signTelnyxWebhook } from './telnyx-signature.ts';
 export { countSmsParts } from './sms-parts.ts';
 
-export type Outcome = 'delivered' | 'delivery_failed' | 'sending_failed';
+/** How a message ends (its message.finalized status). */
+export type Outcome = 'delivered' | 'delivery_failed' | 'sending_failed' | 'expired' | 'delivery_unconfirmed';
+const OUTCOMES: readonly Outcome[] = ['delivered', 'delivery_failed', 'sending_failed', 'expired', 'delivery_unconfirmed'];
+
+/** Every `to[].status` the SDK defines for an outbound message (OutboundMessagePayload, MessageCancelScheduledResponse). */
+export const OUTBOUND_STATUSES = [
+  'scheduled', 'queued', 'sending', 'sent', 'cancelled', 'expired', 'sending_failed', 'delivery_unconfirmed', 'delivered', 'delivery_failed', 'read',
+] as const;
+/** Outbound message events (SDK OutboundMessage.event_type). */
+export const OUTBOUND_EVENTS = ['message.sent', 'message.finalized', 'message.read'] as const;
 
 export interface OutcomeRule {
   outcome: Outcome;
@@ -93,7 +129,7 @@ export interface TelnyxMessage {
   completed_at: string | null;
   valid_until: string;
   errors: TelnyxError[];
-  autoresponse_type?: string;
+  autoresponse_type?: string | null;
   [key: string]: unknown;
 }
 
@@ -129,6 +165,10 @@ export interface TelnyxAccountState {
   apiKey: string;
   profiles: (TelnyxMessagingProfileSeed & Record<string, unknown>)[];
   numbers: (TelnyxPhoneNumberSeed & Record<string, unknown>)[];
+  alphanumericSenders: Record<string, unknown>[];
+  tenDlc: Record<string, unknown>[];
+  tollFree: Record<string, unknown>[];
+  autoresp: TelnyxAutorespConfigSeed[];
 }
 
 export interface TelnyxFakeState {
@@ -161,6 +201,9 @@ export interface TelnyxFake {
 const E164 = /^\+[1-9]\d{1,14}$/;
 const STOP_WORDS = ['STOP', 'STOPALL', 'STOP ALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'];
 const START_WORDS = ['START', 'UNSTOP'];
+const HELP_WORDS = ['HELP'];
+/** Alphanumeric sender ID format (docs/messaging/messages/alphanumeric-sender-id). */
+const ALPHANUMERIC = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 const ORGANIZATION_ID = 'b448f9cc-a842-4578-a0fa-5e1e0f2b0ce3';
 const CREATED = '2026-01-05T08:00:00.000+00:00';
 
@@ -177,6 +220,9 @@ const DEFAULT_FAILURES: Record<Exclude<Outcome, 'delivered'>, { code: string; ti
     title: 'Recipient server unavailable',
     detail: 'The recipient server is unavailable or not responding.',
   },
+  // Codes from the messaging error reference (developers.telnyx.com/docs/messaging/messages/error-codes).
+  expired: { code: '40014', title: 'Expired in queue', detail: 'The message sat in queue past its validity period.' },
+  delivery_unconfirmed: { code: '', title: '', detail: '' },
 };
 
 function telnyxFaultBody(status: number): unknown {
@@ -234,7 +280,7 @@ function numberRecord(number: TelnyxPhoneNumberSeed, index: number): Record<stri
   return {
     record_type: 'messaging_phone_number',
     id: number.id ?? String(1_293_384_261_075_731_000 + index),
-    country_code: number.phone_number.startsWith('+1') ? 'US' : 'XX',
+    country_code: number.country_code ?? (number.phone_number.startsWith('+1') ? 'US' : 'XX'),
     type: 'long-code',
     messaging_product: 'P2P',
     traffic_type: 'P2P',
@@ -264,6 +310,63 @@ export function paginateFlat<T>(items: T[], query: URLSearchParams): { data: T[]
   };
 }
 
+function alphanumericSenderRecord(seed: TelnyxAlphanumericSenderSeed, index: number): Record<string, unknown> {
+  return {
+    record_type: 'alphanumeric_sender_id',
+    id: seed.id ?? `0b1c2d3e-0000-4000-8000-${String(index).padStart(12, '0')}`,
+    organization_id: ORGANIZATION_ID,
+    ...seed,
+  };
+}
+
+function tenDlcRecord(seed: TelnyxTenDlcAssignmentSeed): Record<string, unknown> {
+  return {
+    campaignId: seed.campaignId ?? seed.tcrCampaignId ?? 'CDEMO00',
+    createdAt: '2026-01-05T08:00:00.000000',
+    updatedAt: '2026-01-05T08:00:00.000000',
+    brandId: '7ba705b7-22af-493f-addc-ac04b7ca071c',
+    tcrBrandId: 'BDEMO01',
+    telnyxCampaignId: '3008dd9f-66d7-40e0-bf23-bf2d8d1a96ba',
+    ...seed,
+  };
+}
+
+function tollFreeRecord(seed: TelnyxTollFreeVerificationSeed, index: number): Record<string, unknown> {
+  const { phoneNumbers, ...rest } = seed;
+  return {
+    id: seed.id ?? `7c4f1a52-0000-4000-8000-${String(index).padStart(12, '0')}`,
+    additionalInformation: '',
+    businessAddr1: '600 Congress Avenue',
+    businessCity: 'Austin',
+    businessContactEmail: 'ops@example.com',
+    businessContactFirstName: 'Ada',
+    businessContactLastName: 'Admin',
+    businessContactPhone: '+18005550100',
+    businessName: 'Acme Inc',
+    businessState: 'Texas',
+    businessZip: '78701',
+    corporateWebsite: 'https://example.com',
+    messageVolume: '1,000',
+    optInWorkflow: 'Customers give their number when they contact support.',
+    optInWorkflowImageURLs: [],
+    productionMessageContent: 'Thanks for contacting Acme support.',
+    useCase: 'Customer Care',
+    useCaseSummary: 'Follow-ups after support conversations',
+    reason: null,
+    createdAt: CREATED,
+    updatedAt: CREATED,
+    ...rest,
+    phoneNumbers: phoneNumbers.map((phoneNumber) => ({ phoneNumber })),
+  };
+}
+
+/** The 10DLC and toll-free APIs: PerPagePaginationV2 ({records, page, totalRecords}). */
+function paginatePerPage<T>(items: T[], query: URLSearchParams): { records: T[]; page: number; totalRecords: number } {
+  const size = Math.max(1, Number(query.get('recordsPerPage')) || 20);
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  return { records: items.slice((page - 1) * size, page * size), page, totalRecords: items.length };
+}
+
 export async function startTelnyxFake(options: { port?: number; host?: string } = {}): Promise<TelnyxFake> {
   const keys = generateTelnyxKeyPair();
   const state: TelnyxFakeState = {
@@ -291,7 +394,14 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
       apiKey,
       profiles: (copy.messagingProfiles ?? []).map((p) => profileRecord(p) as TelnyxAccountState['profiles'][number]),
       numbers: (copy.phoneNumbers ?? []).map((n, i) => numberRecord(n, i) as TelnyxAccountState['numbers'][number]),
+      alphanumericSenders: (copy.alphanumericSenderIds ?? []).map(alphanumericSenderRecord),
+      tenDlc: (copy.tenDlcAssignments ?? []).map(tenDlcRecord),
+      tollFree: (copy.tollFreeVerifications ?? []).map(tollFreeRecord),
+      autoresp: copy.autorespConfigs ?? [],
     };
+    for (const sender of [...account.profiles.map((p) => p.alpha_sender), ...account.alphanumericSenders.map((a) => a.alphanumeric_sender_id)]) {
+      if (sender !== null && sender !== undefined && !ALPHANUMERIC.test(String(sender))) throw new Error(`not an alphanumeric sender ID: ${String(sender)}`);
+    }
     state.accounts.set(apiKey, account);
     return account;
   };
@@ -337,15 +447,70 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
       const profiles = account.profiles.filter((p) => (eq === null || p.name === eq) && (contains === null || p.name.includes(contains)));
       return json(200, paginateFlat(profiles, q));
     }
-    const profileMatch = /^\/v2\/messaging_profiles\/([^/]+)(\/phone_numbers)?$/.exec(path);
+    const profileMatch = /^\/v2\/messaging_profiles\/([^/]+)(\/phone_numbers|\/alphanumeric_sender_ids)?$/.exec(path);
     if (profileMatch && method === 'GET') {
       const profile = account.profiles.find((p) => p.id === profileMatch[1]);
       if (!profile) return json(404, telnyxFaultBody(404));
       if (!profileMatch[2]) return json(200, { data: profile });
+      if (profileMatch[2] === '/alphanumeric_sender_ids') {
+        return json(200, paginateFlat(account.alphanumericSenders.filter((a) => a.messaging_profile_id === profile.id), request.query));
+      }
       const numbers = account.numbers.filter((n) => n.messaging_profile_id === profile.id);
       return json(200, paginateFlat(numbers, request.query));
     }
+    if (path === '/v2/alphanumeric_sender_ids' && method === 'GET') {
+      const profileId = request.query.get('filter[messaging_profile_id]');
+      return json(200, paginateFlat(account.alphanumericSenders.filter((a) => profileId === null || a.messaging_profile_id === profileId), request.query));
+    }
+    const alphaMatch = /^\/v2\/alphanumeric_sender_ids\/([^/]+)$/.exec(path);
+    if (alphaMatch && method === 'GET') {
+      const record = account.alphanumericSenders.find((a) => a.id === alphaMatch[1]);
+      return record ? json(200, { data: record }) : json(404, telnyxFaultBody(404));
+    }
+    if (path === '/v2/10dlc/phone_number_campaigns' && method === 'GET') return json(200, paginatePerPage(account.tenDlc, request.query));
+    const campaignMatch = /^\/v2\/10dlc\/phone_number_campaigns\/([^/]+)$/.exec(path);
+    if (campaignMatch && method === 'GET') {
+      // The path carries the number URL-encoded (the SDK encodes "+" as %2B).
+      const phoneNumber = decodeURIComponent(campaignMatch[1]!);
+      const record = account.tenDlc.find((a) => a.phoneNumber === phoneNumber);
+      return record ? json(200, record) : json(404, telnyxFaultBody(404));
+    }
+    if (path === '/v2/messaging_tollfree/verification/requests' && method === 'GET') return listTollFree(account, request.query);
+    const tollFreeMatch = /^\/v2\/messaging_tollfree\/verification\/requests\/([^/]+)$/.exec(path);
+    if (tollFreeMatch && method === 'GET') {
+      const record = account.tollFree.find((r) => r.id === tollFreeMatch[1]);
+      return record ? json(200, record) : json(404, telnyxFaultBody(404));
+    }
     return json(404, telnyxFaultBody(404));
+  }
+
+  /** page and page_size are required (API reference "List Verification Requests"); page_size is clamped. */
+  function listTollFree(account: TelnyxAccountState, query: URLSearchParams): FakeResponse {
+    for (const name of ['page', 'page_size']) {
+      const value = Number(query.get(name));
+      if (!query.has(name) || !Number.isInteger(value) || value < 1) {
+        return err(422, { code: '10004', title: 'Missing required parameter', detail: `The '${name}' parameter is required (an integer >= 1).`, source: { parameter: name } });
+      }
+    }
+    const size = Math.min(100, Number(query.get('page_size')));
+    const page = Number(query.get('page'));
+    const phoneNumber = query.get('phone_number');
+    const status = query.get('status');
+    const matching = account.tollFree.filter(
+      (r) =>
+        (phoneNumber === null || (r.phoneNumbers as { phoneNumber: string }[]).some((p) => p.phoneNumber === phoneNumber)) &&
+        (status === null || r.verificationStatus === status),
+    );
+    return json(200, { records: matching.slice((page - 1) * size, page * size), total_records: matching.length });
+  }
+
+  /** The profile an alphanumeric `from` belongs to, and the long code it falls back to for +1 numbers. */
+  function alphanumericSender(account: TelnyxAccountState, from: string, profileId: string) {
+    const profile = account.profiles.find((p) => p.id === profileId);
+    if (!profile) return null;
+    if (profile.alpha_sender === from) return { profile, fallback: null as string | null };
+    const record = account.alphanumericSenders.find((a) => a.alphanumeric_sender_id === from && a.messaging_profile_id === profileId);
+    return record ? { profile, fallback: (record.us_long_code_fallback as string | undefined) ?? null } : null;
   }
 
   function sendMessage(account: TelnyxAccountState, request: FakeRequest): FakeResponse {
@@ -371,33 +536,43 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
     if (to === undefined || to === null || to === '') return missing('to');
     if (typeof to !== 'string' || !E164.test(to)) return notE164('to');
 
-    // from: a number on this account; or, without it, the first number of messaging_profile_id.
-    let number: TelnyxAccountState['numbers'][number] | undefined;
-    if (input.from !== undefined && input.from !== null && input.from !== '') {
-      if (typeof input.from !== 'string' || !E164.test(input.from)) return notE164('from');
-      number = account.numbers.find((n) => n.phone_number === input.from);
-      if (!number?.messaging_profile_id) {
-        return err(400, {
-          code: '40305',
-          title: "Invalid 'from' address",
-          detail: "The 'from' address should be a phone number or alphanumeric sender ID on your account, assigned to a messaging profile.",
-          source: { pointer: '/from' },
-        });
-      }
-    } else if (typeof input.messaging_profile_id === 'string') {
-      number = account.numbers.find((n) => n.messaging_profile_id === input.messaging_profile_id);
-      if (!number) {
-        return err(400, {
-          code: '40321',
-          title: 'No usable numbers on messaging profile',
-          detail: 'The messaging profile has no phone numbers that can send this message.',
-          source: { pointer: '/messaging_profile_id' },
-        });
-      }
+    // from: a number on this account, or an alphanumeric sender ID of messaging_profile_id; or,
+    // without it, the first number of messaging_profile_id.
+    const invalidFrom = (detail = "The 'from' address should be a phone number or alphanumeric sender ID on your account, assigned to a messaging profile.") =>
+      err(400, { code: '40305', title: "Invalid 'from' address", detail, source: { pointer: '/from' } });
+    let fromAddress: string;
+    let profile: TelnyxAccountState['profiles'][number] | undefined;
+    if (typeof input.from === 'string' && /[A-Za-z]/.test(input.from)) {
+      if (typeof input.messaging_profile_id !== 'string' || input.messaging_profile_id === '') return missing('messaging_profile_id');
+      const found = ALPHANUMERIC.test(input.from) ? alphanumericSender(account, input.from, input.messaging_profile_id) : null;
+      if (!found) return invalidFrom();
+      profile = found.profile;
+      if (to.startsWith('+1')) {
+        if (!found.fallback) return invalidFrom('Alphanumeric sender IDs cannot send to the United States, Canada, or Puerto Rico; use a long code or toll-free number.');
+        fromAddress = found.fallback;
+      } else fromAddress = input.from;
     } else {
-      return missing('from');
+      let number: TelnyxAccountState['numbers'][number] | undefined;
+      if (input.from !== undefined && input.from !== null && input.from !== '') {
+        if (typeof input.from !== 'string' || !E164.test(input.from)) return notE164('from');
+        number = account.numbers.find((n) => n.phone_number === input.from);
+        if (!number?.messaging_profile_id) return invalidFrom();
+      } else if (typeof input.messaging_profile_id === 'string') {
+        number = account.numbers.find((n) => n.messaging_profile_id === input.messaging_profile_id);
+        if (!number) {
+          return err(400, {
+            code: '40321',
+            title: 'No usable numbers on messaging profile',
+            detail: 'The messaging profile has no phone numbers that can send this message.',
+            source: { pointer: '/messaging_profile_id' },
+          });
+        }
+      } else {
+        return missing('from');
+      }
+      fromAddress = number.phone_number;
+      profile = account.profiles.find((p) => p.id === number.messaging_profile_id);
     }
-    const profile = account.profiles.find((p) => p.id === number.messaging_profile_id);
     if (!profile) return missing('messaging_profile_id');
 
     const text = typeof input.text === 'string' ? input.text : '';
@@ -423,7 +598,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
       return err(409, {
         code: '40300',
         title: 'Blocked due to STOP message',
-        detail: `Messages cannot be sent from ${number.phone_number} to ${to} due to an existing block rule.`,
+        detail: `Messages cannot be sent from ${fromAddress} to ${to} due to an existing block rule.`,
       });
     }
 
@@ -448,7 +623,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
       type: 'SMS',
       messaging_profile_id: profile.id,
       organization_id: ORGANIZATION_ID,
-      from: { phone_number: number.phone_number, carrier: 'Telnyx', line_type: 'VoIP' },
+      from: { phone_number: fromAddress, carrier: 'Telnyx', line_type: E164.test(fromAddress) ? 'VoIP' : '' },
       to: [{ phone_number: to, status: 'queued', carrier: 'T-Mobile USA', line_type: 'Wireless' }],
       cc: [],
       text,
@@ -509,14 +684,15 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
     const { message, outcome } = stored;
     if (stored.callbacks.length === 0) {
       const events: { type: string; payload: TelnyxMessage }[] = [];
-      if (outcome.outcome !== 'sending_failed') {
+      // Nothing reached a carrier when sending failed or the message expired in Telnyx's queue.
+      if (outcome.outcome !== 'sending_failed' && outcome.outcome !== 'expired') {
         message.to[0]!.status = 'sent';
         message.sent_at = isoNow();
         events.push({ type: 'message.sent', payload: structuredClone(message) });
       }
       message.to[0]!.status = outcome.outcome;
       message.completed_at = isoNow();
-      if (outcome.outcome !== 'delivered') {
+      if (outcome.outcome !== 'delivered' && outcome.outcome !== 'delivery_unconfirmed') {
         const fallback = DEFAULT_FAILURES[outcome.outcome];
         message.errors = [
           {
@@ -566,14 +742,19 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
     const profile = owner?.profiles.find((p) => p.id === number?.messaging_profile_id);
     if (!owner || !profile) throw new Error(`${to} is not a number on any seeded messaging profile`);
 
+    // The whole message is the keyword; the profile's autoresp configs add to the defaults.
     const keyword = text.trim().replace(/\s+/g, ' ').toUpperCase();
-    let autoresponse: string | undefined;
-    if (STOP_WORDS.includes(keyword)) {
+    const custom = (op: TelnyxAutorespConfigSeed['op']) =>
+      owner.autoresp.some((c) => c.messaging_profile_id === profile.id && c.op === op && c.keywords.some((k) => k.trim().toUpperCase() === keyword));
+    let autoresponse: string | null = null;
+    if (STOP_WORDS.includes(keyword) || custom('stop')) {
       state.optOuts.add(`${profile.id}|${from}`);
       autoresponse = 'STOP';
-    } else if (START_WORDS.includes(keyword)) {
+    } else if (START_WORDS.includes(keyword) || custom('start')) {
       state.optOuts.delete(`${profile.id}|${from}`);
       autoresponse = 'START';
+    } else if (HELP_WORDS.includes(keyword) || custom('help')) {
+      autoresponse = 'HELP';
     }
     const parts = countSmsParts(text);
     const webhookUrl = typeof options.webhookUrl === 'string' ? options.webhookUrl : ((profile.webhook_url as string | null) ?? null);
@@ -603,7 +784,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
       completed_at: null,
       valid_until: isoNow(),
       errors: [],
-      ...(autoresponse ? { autoresponse_type: autoresponse } : {}),
+      autoresponse_type: autoresponse,
     };
     const body = envelope('message.received', payload, webhookUrl);
     const callback: SignedCallback = {
@@ -689,11 +870,33 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
         });
         return json(200, { callbacks });
       }
+      const eventMatch = /^\/messages\/([^/]+)\/events$/.exec(path);
+      if (eventMatch && method === 'POST') {
+        const stored = state.messages.find((m) => m.message.id === eventMatch[1]);
+        if (!stored) return json(404, { error: 'unknown message' });
+        const eventType = String(body.eventType ?? '');
+        const status = String(body.status ?? '');
+        if (!(OUTBOUND_EVENTS as readonly string[]).includes(eventType) || !(OUTBOUND_STATUSES as readonly string[]).includes(status)) {
+          return json(400, { error: `eventType (${OUTBOUND_EVENTS.join(' | ')}) and status (${OUTBOUND_STATUSES.join(' | ')}) are required` });
+        }
+        stored.message.to[0]!.status = status;
+        if (Array.isArray(body.errors)) stored.message.errors = body.errors as TelnyxError[];
+        const payload = structuredClone(stored.message);
+        const eventBody = envelope(eventType, payload, stored.message.webhook_url);
+        const callback: SignedCallback = {
+          url: stored.message.webhook_url,
+          failoverUrl: stored.message.webhook_failover_url,
+          body: eventBody,
+          headers: sign(eventBody, typeof body.timestamp === 'string' ? body.timestamp : undefined),
+        };
+        if (body.deliver === true) callback.delivery = await deliver(callback);
+        return json(200, { callback });
+      }
       if (path === '/outcomes') {
         if (method === 'POST') {
           const outcome = body.outcome;
-          if (typeof body.to !== 'string' || !['delivered', 'delivery_failed', 'sending_failed'].includes(String(outcome))) {
-            return json(400, { error: 'to and outcome (delivered | delivery_failed | sending_failed) are required' });
+          if (typeof body.to !== 'string' || !OUTCOMES.includes(outcome as Outcome)) {
+            return json(400, { error: `to and outcome (${OUTCOMES.join(' | ')}) are required` });
           }
           const rule: OutcomeRule = {
             outcome: outcome as Outcome,

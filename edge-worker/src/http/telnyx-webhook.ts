@@ -1,110 +1,233 @@
-// In: Telnyx callbacks. Delivery receipts (message.sent / message.finalized) move a send forward;
-// inbound messages with STOP / START keywords record or clear an opt-out. Verified with the
-// official SDK (Ed25519 over `${timestamp}|${rawBody}`, 300 s tolerance) and the installation's
-// public key; answered at once (Telnyx wants 2xx within 2 s).
-import { Hono } from 'hono';
+// In: Telnyx callbacks for one installation.
+//   raw body (capped while it streams) -> installation and its public key -> verify (official SDK:
+//   Ed25519 over `${timestamp}|${rawBody}`, 300 s tolerance) -> parse -> act -> 200 at once
+//   (Telnyx wants 2xx within 2 s).
+// - Delivery receipts (message.sent, message.finalized, message.read) move a send forward. The
+//   send is found by the signed message id first; the `?send=` query (which the signature does not
+//   cover) only settles a send Telnyx's answer never reached us for (no message id recorded yet)
+//   and only when the receipt is for that send's recipient.
+// - Inbound messages with Telnyx's opt-out / opt-in keywords (telnyx/keywords.ts) record or clear
+//   an opt-out; help keywords change nothing.
+// An unknown installation, one without a public key, and a bad signature answer alike (401, one
+// body), so installation ids cannot be probed; the body is read (capped) before any lookup, so a
+// large body answers 413 whatever the id.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import Telnyx from 'telnyx';
 import { normalizePhone } from '../../../shared/phone/normalize.ts';
-import type { SendStatus } from '../../../shared/schemas/send.ts';
-import { readInstallation, readTelnyx } from '../db/installations.ts';
+import { ApiError } from '../../../shared/schemas/api.ts';
+import { SendStatus } from '../../../shared/schemas/send.ts';
+import { readInstallation, readTelnyx, type Installation } from '../db/installations.ts';
 import { clearOptOut, recordOptOut } from '../db/opt-outs.ts';
-import { findSendByTelnyxId, readSend, recordSendOutcome } from '../db/sends.ts';
-import { AppError, notFound } from '../errors.ts';
+import { findSendByTelnyxId, readSend, recordSendOutcome, type SendRow } from '../db/sends.ts';
+import type { Env } from '../env.ts';
+import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
+import { classifyInboundText } from '../telnyx/keywords.ts';
+import { mapTelnyxStatus } from '../telnyx/message-status.ts';
+import { readBodyCapped } from './capped-body.ts';
 import type { AppEnv } from './context.ts';
-import { MAX_WEBHOOK_BYTES } from './zendesk-webhook.ts';
 
-/** Keywords Telnyx itself acts on for a messaging profile (FACTS.md). */
-export const STOP_KEYWORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
-export const START_KEYWORDS = new Set(['START', 'UNSTOP']);
+/** Telnyx message events are a few kB (text is at most 10 parts); 64 KiB leaves ample room. */
+export const TELNYX_WEBHOOK_MAX_BYTES = 64 * 1024;
 
-interface TelnyxMessagePayload {
-  id?: string;
-  text?: string;
-  from?: { phone_number?: string };
-  to?: Array<{ phone_number?: string; status?: string }>;
-  errors?: Array<{ code?: string | number; title?: string; detail?: string }>;
-  parts?: number;
-}
-interface TelnyxEvent {
-  data?: { event_type?: string; id?: string; payload?: TelnyxMessagePayload };
-}
+/** The one answer for every refused callback (unknown installation, no key, bad signature). */
+const REFUSED = 'Webhook signature rejected';
 
-/** Telnyx message status -> our status (FACTS.md status values). */
-function mapStatus(status: string | undefined): { status: SendStatus; failed: boolean; detail: string | null } | null {
-  switch (status) {
-    case 'queued':
-    case 'sending':
-      return { status: 'queued', failed: false, detail: null };
-    case 'sent':
-      return { status: 'sent', failed: false, detail: null };
-    case 'delivery_unconfirmed':
-      return { status: 'sent', failed: false, detail: 'The carrier did not confirm delivery' };
-    case 'delivered':
-      return { status: 'delivered', failed: false, detail: null };
-    case 'sending_failed':
-    case 'delivery_failed':
-    case 'expired':
-      return { status: 'failed', failed: true, detail: status.replace('_', ' ') };
-    default:
-      return null;
-  }
-}
+const RECEIPT_EVENTS = new Set(['message.sent', 'message.finalized', 'message.read']);
 
-export const telnyxWebhook = new Hono<AppEnv>();
+/** The fields we read of a message event (SDK: OutboundMessage / MessagingInboundMessage). */
+const MessagePayload = z.looseObject({
+  id: z.string().optional(),
+  text: z.string().nullish(),
+  messaging_profile_id: z.string().nullish(),
+  autoresponse_type: z.string().nullish(),
+  from: z.looseObject({ phone_number: z.string().optional() }).nullish(),
+  to: z.array(z.looseObject({ phone_number: z.string().optional(), status: z.string().optional() })).nullish(),
+  errors: z
+    .array(
+      z.looseObject({ code: z.union([z.string(), z.number()]).optional(), title: z.string().optional(), detail: z.string().optional() }),
+    )
+    .nullish(),
+  parts: z.number().nullish(),
+});
+type MessagePayload = z.infer<typeof MessagePayload>;
 
-telnyxWebhook.post('/:installationId', async (c) => {
-  const installation = await readInstallation(c.env.DB, c.req.param('installationId'));
-  if (!installation) throw notFound('Installation');
-  const { publicKey } = await readTelnyx(c.env.SECRETS_KEY, installation);
-  if (!publicKey) throw new AppError('unauthorized', 'No Telnyx public key is configured for this installation');
-  const raw = await c.req.text();
-  if (raw.length > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large', `Body larger than ${MAX_WEBHOOK_BYTES} bytes`);
+const TelnyxEvent = z
+  .looseObject({
+    data: z.looseObject({
+      event_type: z.string().meta({ example: 'message.finalized' }),
+      id: z.string().optional(),
+      occurred_at: z.string().optional(),
+      record_type: z.string().optional(),
+      payload: MessagePayload.optional(),
+    }),
+    meta: z.looseObject({ attempt: z.number().optional(), delivered_to: z.string().optional() }).optional(),
+  })
+  .meta({
+    id: 'TelnyxMessageEvent',
+    description: 'A Telnyx messaging webhook (message.sent, message.finalized, message.read, message.received)',
+  });
 
-  let event: TelnyxEvent;
+const TelnyxWebhookAck = z
+  .object({
+    ok: z.literal(true),
+    /** Why nothing changed, when nothing did. */
+    ignored: z.string().optional(),
+    /** The keyword an inbound message was read as. */
+    keyword: z.enum(['opt_out', 'opt_in', 'help']).optional(),
+    /** The send's status the receipt asked for. */
+    status: SendStatus.optional(),
+  })
+  .meta({ id: 'TelnyxWebhookAck' });
+type TelnyxWebhookAck = z.infer<typeof TelnyxWebhookAck>;
+
+export const telnyxWebhook = new OpenAPIHono<AppEnv>();
+
+// Documented for /openapi.json only: the handler below reads the raw body itself (a validator
+// would parse it before the signature is checked and without the size cap).
+telnyxWebhook.openAPIRegistry.registerPath({
+  method: 'post',
+  path: '/{installationId}',
+  tags: ['Webhooks'],
+  summary: 'Telnyx messaging callbacks: delivery receipts and inbound STOP / START / HELP (signed by Telnyx, Ed25519)',
+  description:
+    "Set as the messaging profile's webhook URL. Sends carry `?send=<id>` in their webhook_url; the signed message id wins over it. " +
+    `Bodies over ${TELNYX_WEBHOOK_MAX_BYTES} bytes are refused with 413 while they stream.`,
+  request: {
+    params: z.object({ installationId: z.string().meta({ param: { name: 'installationId', in: 'path' }, example: 'inst_0123456789ab' }) }),
+    query: z.object({ send: z.string().optional().meta({ description: 'Our send id (not covered by the signature: a fallback only)' }) }),
+    headers: z.object({
+      'telnyx-signature-ed25519': z
+        .string()
+        .meta({ description: 'base64 Ed25519 signature of: the telnyx-timestamp value, "|", the raw body' }),
+      'telnyx-timestamp': z.string().meta({ description: 'Unix seconds; accepted within 300 s' }),
+    }),
+    body: { required: true, content: { 'application/json': { schema: TelnyxEvent } } },
+  },
+  responses: {
+    200: {
+      description: 'Accepted (also when there was nothing to do: see `ignored`)',
+      content: { 'application/json': { schema: TelnyxWebhookAck } },
+    },
+    401: {
+      description: 'Unknown installation, no public key, or a bad / stale signature (one answer for all)',
+      content: { 'application/json': { schema: ApiError } },
+    },
+    413: { description: 'Body too large', content: { 'application/json': { schema: ApiError } } },
+  },
+});
+
+type Verified =
+  | { ok: true; installation: Installation; messagingProfileId: string | null; event: z.infer<typeof TelnyxEvent> }
+  | { ok: false; why: string };
+
+async function verify(env: Env, installationId: string, raw: string, headers: Headers): Promise<Verified> {
+  const installation = await readInstallation(env.DB, installationId);
+  if (!installation) return { ok: false, why: 'unknown installation' };
+  const { publicKey, messagingProfileId } = await readTelnyx(env.SECRETS_KEY, installation);
+  if (!publicKey) return { ok: false, why: 'no public key configured' };
+  let unwrapped: unknown;
   try {
     // The SDK verifies; the client is only a carrier for its webhook helper (no API key needed).
     const verifier = new Telnyx({ apiKey: 'webhook-verification-only', publicKey });
-    event = (await verifier.webhooks.unwrap(raw, { headers: Object.fromEntries(c.req.raw.headers) })) as TelnyxEvent;
+    unwrapped = await verifier.webhooks.unwrap(raw, { headers: Object.fromEntries(headers) });
   } catch (err) {
-    throw new AppError('unauthorized', `Webhook signature rejected: ${err instanceof Error ? err.message : 'invalid'}`);
+    return { ok: false, why: `signature: ${err instanceof Error ? err.message : 'invalid'}` };
   }
+  const event = TelnyxEvent.safeParse(unwrapped);
+  // Signed by Telnyx but not a message event we understand: acknowledged, nothing done.
+  if (!event.success) return { ok: true, installation, messagingProfileId, event: { data: { event_type: 'unparsed' } } };
+  return { ok: true, installation, messagingProfileId, event: event.data };
+}
 
-  const type = event.data?.event_type;
-  const payload = event.data?.payload;
+async function handleInbound(
+  env: Env,
+  installation: Installation,
+  profileId: string | null,
+  payload: MessagePayload,
+  now: string,
+): Promise<TelnyxWebhookAck> {
+  // Telnyx's block rules are per messaging profile: a keyword sent to another profile's number
+  // does not block ours.
+  if (profileId && payload.messaging_profile_id && payload.messaging_profile_id !== profileId)
+    return { ok: true, ignored: 'another messaging profile' };
+  const keyword = classifyInboundText(payload.text, payload.autoresponse_type);
+  if (!keyword) return { ok: true, ignored: 'not a keyword' };
+  if (keyword.kind === 'help') return { ok: true, keyword: 'help' };
+  const from = payload.from?.phone_number ? normalizePhone(payload.from.phone_number, installation.settings.defaultCountry) : null;
+  if (!from?.ok) return { ok: true, ignored: 'no sender number' };
+  if (keyword.kind === 'opt_out') await recordOptOut(env.DB, installation.id, from.e164, keyword.keyword, now);
+  else await clearOptOut(env.DB, installation.id, from.e164);
+  return { ok: true, keyword: keyword.kind };
+}
+
+/**
+ * The send a receipt is about. The signed message id decides; `?send=` (unsigned) only names a
+ * send that has no Telnyx id yet (its answer was lost, e.g. a timeout) and whose recipient is the
+ * receipt's, so a replayed receipt with another `?send=` cannot move someone else's send.
+ */
+async function sendOfReceipt(
+  env: Env,
+  installationId: string,
+  payload: MessagePayload,
+  sendIdParam: string | undefined,
+): Promise<SendRow | null> {
+  const signed = payload.id ? await findSendByTelnyxId(env.DB, installationId, payload.id) : null;
+  if (signed || !sendIdParam) return signed;
+  const candidate = await readSend(env.DB, installationId, sendIdParam);
+  if (!candidate || candidate.telnyx_message_id !== null) return null;
+  const recipient = payload.to?.[0]?.phone_number;
+  return recipient && recipient === candidate.recipient ? candidate : null;
+}
+
+async function handleReceipt(
+  env: Env,
+  installationId: string,
+  eventType: string,
+  payload: MessagePayload,
+  sendIdParam: string | undefined,
+  now: string,
+): Promise<TelnyxWebhookAck> {
+  const send = await sendOfReceipt(env, installationId, payload, sendIdParam);
+  if (!send) {
+    log('warn', 'receipt for an unknown send', { installationId, messageId: payload.id });
+    return { ok: true, ignored: 'unknown message' };
+  }
+  const status = payload.to?.[0]?.status ?? (eventType === 'message.read' ? 'read' : undefined);
+  const mapping = mapTelnyxStatus(status);
+  if (!mapping.ok) {
+    log('warn', 'receipt with a status we do not map', { installationId, sendId: send.id, status, why: mapping.reason });
+    return { ok: true, ignored: `status ${status ?? '(none)'}` };
+  }
+  const { mapped } = mapping;
+  const error = payload.errors?.[0];
+  await recordSendOutcome(env.DB, send.id, {
+    status: mapped.status,
+    reason: mapped.reason,
+    detail: mapped.status === 'failed' ? (error?.title ?? error?.detail ?? mapped.detail) : mapped.detail,
+    carrierErrorCode: error?.code !== undefined ? String(error.code) : null,
+    telnyxMessageId: payload.id ?? null,
+    segments: typeof payload.parts === 'number' ? payload.parts : null,
+    now,
+  });
+  return { ok: true, status: mapped.status };
+}
+
+telnyxWebhook.post('/:installationId', async (c) => {
+  const body = await readBodyCapped(c.req.raw, TELNYX_WEBHOOK_MAX_BYTES);
+  if (!body.ok) throw new AppError('payload_too_large', `Body larger than ${TELNYX_WEBHOOK_MAX_BYTES} bytes`);
+
+  const verified = await verify(c.env, c.req.param('installationId'), body.text, c.req.raw.headers);
+  if (!verified.ok) {
+    log('warn', 'telnyx webhook refused', { why: verified.why });
+    throw new AppError('unauthorized', REFUSED);
+  }
+  const { installation, messagingProfileId, event } = verified;
+  const type = event.data.event_type;
+  const payload = event.data.payload;
   const now = new Date().toISOString();
-  if (!payload) return c.json({ ok: true, ignored: 'no payload' }, 200);
-
-  if (type === 'message.received') {
-    const from = payload.from?.phone_number ? normalizePhone(payload.from.phone_number, installation.settings.defaultCountry) : null;
-    const keyword = (payload.text ?? '').trim().toUpperCase();
-    if (from?.ok && STOP_KEYWORDS.has(keyword)) await recordOptOut(c.env.DB, installation.id, from.e164, keyword, now);
-    else if (from?.ok && START_KEYWORDS.has(keyword)) await clearOptOut(c.env.DB, installation.id, from.e164);
-    return c.json({ ok: true }, 200);
-  }
-
-  if (type === 'message.sent' || type === 'message.finalized') {
-    const sendId = c.req.query('send');
-    const send =
-      (sendId ? await readSend(c.env.DB, installation.id, sendId) : null) ??
-      (payload.id ? await findSendByTelnyxId(c.env.DB, installation.id, payload.id) : null);
-    if (!send) {
-      log('warn', 'receipt for an unknown send', { installationId: installation.id, messageId: payload.id });
-      return c.json({ ok: true, ignored: 'unknown message' }, 200);
-    }
-    const mapped = mapStatus(payload.to?.[0]?.status);
-    if (!mapped) return c.json({ ok: true, ignored: 'unknown status' }, 200);
-    const error = payload.errors?.[0];
-    await recordSendOutcome(c.env.DB, send.id, {
-      status: mapped.status,
-      reason: mapped.failed ? 'carrier_failed' : null,
-      detail: mapped.failed ? (error?.title ?? error?.detail ?? mapped.detail) : mapped.detail,
-      carrierErrorCode: error?.code !== undefined ? String(error.code) : null,
-      telnyxMessageId: payload.id ?? null,
-      segments: typeof payload.parts === 'number' ? payload.parts : null,
-      now,
-    });
-    return c.json({ ok: true }, 200);
-  }
-  return c.json({ ok: true, ignored: type ?? 'no event type' }, 200);
+  if (!payload) return c.json({ ok: true, ignored: `no payload (${type})` } satisfies TelnyxWebhookAck, 200);
+  if (type === 'message.received') return c.json(await handleInbound(c.env, installation, messagingProfileId, payload, now), 200);
+  if (RECEIPT_EVENTS.has(type)) return c.json(await handleReceipt(c.env, installation.id, type, payload, c.req.query('send'), now), 200);
+  return c.json({ ok: true, ignored: type } satisfies TelnyxWebhookAck, 200);
 });

@@ -1,16 +1,78 @@
-// The Setup tab's SMS part: the Telnyx connection status, the write-only credentials form, and,
-// when the worker runs with a local SMS sandbox (`npm start`), a button that connects to it.
+// The Setup tab's SMS part: the Telnyx connection status, the profile's senders with whether each
+// can text US recipients (10DLC campaign / toll-free verification, as the worker reads them from
+// Telnyx), the write-only credentials form, and, when the worker runs with a local SMS sandbox
+// (`npm start`), a button that connects to it.
 import { useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Input } from '@zendeskgarden/react-forms';
 import { Alert, Well } from '@zendeskgarden/react-notifications';
+import { Table } from '@zendeskgarden/react-tables';
 import { MD, Paragraph, SM } from '@zendeskgarden/react-typography';
 import { type ConnectionStatus, TelnyxCredentials } from '../../../shared/schemas/settings.ts';
+import type { SenderType, UsReach } from '../../../shared/schemas/telnyx.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
+import { useAsync } from '../lib/use-async.ts';
 import { fromApiFields, fromZodError, type FieldErrors } from '../lib/field-errors.ts';
+import { ErrorAlert } from '../ui/common.tsx';
 import { useAdmin } from './admin-context.tsx';
 import { Message, SaveOutcome, Section } from './form-parts.tsx';
+import { UsReachTag, usReasonText } from './us-reach.tsx';
+
+/** The messaging profile's senders and whether each can text US recipients. */
+function SenderList() {
+  const { api, settings } = useAdmin();
+  const telnyx = settings.connection.telnyx;
+  const connected = telnyx.messagingProfileId !== null && (telnyx.apiKeySet || telnyx.sandboxAvailable);
+  const senders = useAsync(
+    () => (connected ? api.listTelnyxNumbers() : Promise.resolve(null)),
+    [api, connected, telnyx.messagingProfileId, telnyx.apiKeyHint],
+  );
+  if (!connected) return null;
+  const data = senders.state.data;
+  const rows: Array<{ sender: string; type: SenderType; us: UsReach }> = data
+    ? [
+        ...data.numbers.map((n) => ({ sender: n.phoneNumber, type: n.type, us: n.us })),
+        ...data.alphanumericSenders.map((a) => ({ sender: a.senderId, type: 'alphanumeric' as const, us: a.us })),
+      ]
+    : [];
+  return (
+    <section aria-label={t('setup.senders_title')} style={{ marginTop: 16 }}>
+      <MD isBold>{t('setup.senders_title')}</MD>
+      <SM style={{ color: '#68737d' }}>{t('setup.senders_intro')}</SM>
+      {senders.state.status === 'error' && (
+        <div style={{ marginTop: 8 }}>
+          <ErrorAlert title={t('setup.senders_failed')} error={senders.state.error} onRetry={senders.reload} />
+        </div>
+      )}
+      {senders.state.status === 'loading' && !data && <SM role="status">{t('setup.senders_loading')}</SM>}
+      {data && rows.length === 0 && <SM>{t('setup.senders_empty')}</SM>}
+      {rows.length > 0 && (
+        <Table aria-label={t('setup.senders_table')} size="small" style={{ marginTop: 8 }}>
+          <Table.Head>
+            <Table.HeaderRow>
+              <Table.HeaderCell>{t('setup.sender_column')}</Table.HeaderCell>
+              <Table.HeaderCell>{t('setup.type_column')}</Table.HeaderCell>
+              <Table.HeaderCell>{t('setup.us_column')}</Table.HeaderCell>
+            </Table.HeaderRow>
+          </Table.Head>
+          <Table.Body>
+            {rows.map((row) => (
+              <Table.Row key={`${row.type}:${row.sender}`} data-testid={`sender-${row.sender}`}>
+                <Table.Cell>{row.sender}</Table.Cell>
+                <Table.Cell>{t(`setup.sender_type.${row.type}`)}</Table.Cell>
+                <Table.Cell>
+                  <UsReachTag us={row.us} />
+                  <SM>{usReasonText(row.us)}</SM>
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      )}
+    </section>
+  );
+}
 
 /**
  * The connection in words. The sandbox sends with the worker's own key, so a sandbox worker's
@@ -104,6 +166,7 @@ export function TelnyxSection({ isAdmin }: { isAdmin: boolean }) {
           {telnyx.publicKeySet ? t('setup.public_key_set') : t('setup.public_key_missing')}
         </SM>
       </Well>
+      <SenderList />
       {telnyx.sandboxAvailable && isAdmin && (
         <div style={{ marginTop: 12 }}>
           <Paragraph>{t('setup.sandbox_intro')}</Paragraph>

@@ -120,6 +120,18 @@ describe('TicketSidebar', () => {
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
   });
 
+  it('shows a message Telnyx cancelled as skipped with its reason, without a retry', async () => {
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([send({ id: 'x', status: 'skipped', reason: 'cancelled', detail: null, canRetry: false })]),
+    });
+    const cancelled = await screen.findByTestId('send-x');
+    expect(cancelled).toHaveTextContent('Skipped');
+    expect(cancelled).toHaveTextContent('Cancelled in Telnyx before it was sent');
+    expect(within(cancelled).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+
   it('retries a failed SMS and shows its new status', async () => {
     const user = userEvent.setup();
     const { worker } = setup();
