@@ -1,6 +1,7 @@
 // Settings, write-only credentials, requirements and the sender picker, through HTTP.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
+import { Settings } from '../../shared/schemas/settings.ts';
 import { as, control, createTenant, SENDER, type Tenant } from './helpers.ts';
 
 /** The OAuth tokens (access and refresh) Zendesk issued to the tenant, from the fake. */
@@ -76,6 +77,59 @@ describe('settings', () => {
     expect(audit.body.entries[0]).toMatchObject({ action: 'settings.update', changes: { summariesEnabled: { from: false, to: true } } });
   });
 
+  it('keeps what a PATCH does not name: only defaultCountry leaves summaries on', async () => {
+    const t = await createTenant();
+    const admin = await as(t, 'admin');
+    await admin('PATCH', '/v1/settings', { summariesEnabled: true, maxParts: 6 });
+    const res = await admin('PATCH', '/v1/settings', { defaultCountry: 'de' });
+    expect(res.status).toBe(200);
+    expect(res.body.settings).toMatchObject({ defaultCountry: 'DE', summariesEnabled: true, maxParts: 6, supervisorRoleNames: ['Supervisor'] });
+    const audit = await admin('GET', '/v1/audit');
+    expect(audit.body.entries[0].changes).toEqual({ defaultCountry: { from: 'US', to: 'DE' } });
+  });
+
+  it('changes only the named key, for every setting', async () => {
+    const t = await createTenant();
+    const admin = await as(t, 'admin');
+    // Every key away from its default, then each key changed alone to a second value.
+    const first: Record<string, unknown> = {
+      summariesEnabled: true,
+      summaryIncludesInternalNotes: true,
+      defaultCountry: 'GB',
+      internalNoteEnabled: true,
+      supervisorRoleNames: ['Supervisor', 'Team leads'],
+      customerFallbackToRequesterPhone: false,
+      quietHours: { start: '21:00', end: '08:00', timeZone: 'Europe/London' },
+      frequencyCap: { maxMessages: 2, periodHours: 24 },
+      maxParts: 6,
+      retryAllowedFor: 'admins',
+    };
+    const second: Record<string, unknown> = {
+      summariesEnabled: false,
+      summaryIncludesInternalNotes: false,
+      defaultCountry: 'FR',
+      internalNoteEnabled: false,
+      supervisorRoleNames: ['Supervisor'],
+      customerFallbackToRequesterPhone: true,
+      quietHours: null,
+      frequencyCap: null,
+      maxParts: 2,
+      retryAllowedFor: 'agents',
+    };
+    // A setting added later needs values here too.
+    expect(Object.keys(first).sort()).toEqual(Object.keys(Settings.shape).sort());
+    const base = await admin('PATCH', '/v1/settings', first);
+    expect(base.status).toBe(200);
+    let expected = base.body.settings;
+    expect(expected).toEqual(first);
+    for (const key of Object.keys(Settings.shape)) {
+      const res = await admin('PATCH', '/v1/settings', { [key]: second[key] });
+      expect(res.status, key).toBe(200);
+      expected = { ...expected, [key]: second[key] };
+      expect(res.body.settings, `PATCH {${key}} only`).toEqual(expected);
+    }
+  });
+
   it('takes Telnyx credentials write-only and audits them redacted', async () => {
     const t = await createTenant();
     const admin = await as(t, 'admin');
@@ -93,6 +147,11 @@ describe('settings', () => {
   it('lists the messaging profile numbers for the sender picker', async () => {
     const t = await createTenant();
     const res = await (await as(t, 'supervisor'))('GET', '/v1/telnyx/numbers');
-    expect(res.body).toEqual({ messagingProfileId: t.messagingProfileId, numbers: [{ phoneNumber: SENDER }] });
+    expect(res.body).toEqual({
+      messagingProfileId: t.messagingProfileId,
+      // Type and US reachability: telnyx-senders.test.ts.
+      numbers: [{ phoneNumber: SENDER, type: 'long_code', countryCode: 'US', us: { status: 'not_ready', reason: 'no_ten_dlc_campaign', detail: null } }],
+      alphanumericSenders: [],
+    });
   });
 });

@@ -8,6 +8,22 @@ import { z } from 'zod';
 export const CUSTOM_TEXT_MAX = 500;
 /** Max fixed "other numbers" on one rule: a rule is a follow-up, not a broadcast list. */
 export const OTHER_NUMBERS_MAX = 20;
+/**
+ * Max rules per installation. Every interaction reads and evaluates all of them, and the rules
+ * list shows them on one screen; 100 is far beyond one rule per group and end event.
+ */
+export const RULES_PER_INSTALLATION_MAX = 100;
+/**
+ * Max recipients summed over every rule of an installation (each fixed number, plus one each for
+ * the assigned agent and the customer when chosen): the most one interaction can text, since
+ * every rule might match. One interaction is one queue invocation, which may run 1,000 D1
+ * queries on Workers Paid (developers.cloudflare.com/d1/platform/limits/); a send costs about
+ * three (reserve, claim, outcome) besides about a dozen per interaction, so 250 sends stay near
+ * 760 queries. 250 Telnyx calls fit the subrequest limit (1,000 or more per invocation on Workers
+ * Paid, developers.cloudflare.com/workers/platform/limits/); bursts past Telnyx's rate are
+ * answered 429 and retried by the send queue.
+ */
+export const RECIPIENTS_PER_INSTALLATION_MAX = 250;
 export const DATA_FIELDS_MAX = 20;
 export const FIELD_CONDITIONS_MAX = 20;
 export const LABEL_MAX = 100;
@@ -29,6 +45,55 @@ export const E164 = z
   .regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 number such as +14155550123')
   .meta({ description: 'E.164 phone number', example: '+14155550123' });
 
+/**
+ * An alphanumeric sender ID as Telnyx defines it (developers.telnyx.com/docs/messaging/messages/
+ * alphanumeric-sender-id): 1-11 characters, Latin letters, digits and spaces, at least one letter.
+ * One-way only (recipients cannot reply, so STOP cannot reach us through it) and not allowed to
+ * the US, Canada or Puerto Rico. It must be configured on the messaging profile; the worker checks
+ * that on save.
+ */
+export const ALPHANUMERIC_SENDER_MAX = 11;
+export const AlphanumericSenderId = z
+  .string()
+  .regex(/^[A-Za-z0-9 ]{1,11}$/, `An alphanumeric sender ID has 1 to ${ALPHANUMERIC_SENDER_MAX} letters, digits or spaces`)
+  .regex(/[A-Za-z]/, 'An alphanumeric sender ID needs at least one letter')
+  .meta({ description: 'Telnyx alphanumeric sender ID (1-11 letters, digits, spaces; at least one letter)', example: 'Acme' });
+
+/** Whether typed sender input means an alphanumeric sender ID (phone numbers never hold letters). */
+export const isAlphanumericSenderInput = (input: string): boolean => /[A-Za-z]/.test(input);
+
+/**
+ * The sender of a rule as typed: a phone number of the messaging profile (any format the default
+ * country reads) or one of its alphanumeric sender IDs. Text with a letter is read as a sender ID
+ * and must have its format; anything else is read as a phone number by the worker.
+ */
+export const SenderInput = z
+  .string()
+  .trim()
+  .min(1, 'Pick a sender')
+  .max(32, 'Sender is too long')
+  .superRefine((value, ctx) => {
+    if (!isAlphanumericSenderInput(value)) return;
+    const parsed = AlphanumericSenderId.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  })
+  .meta({ description: 'Sender: a phone number of the messaging profile, or its alphanumeric sender ID', example: '+14155550123' });
+
+/** A stored sender: E.164, or an alphanumeric sender ID exactly as the messaging profile spells it. */
+export const SenderId = z
+  .union([E164, AlphanumericSenderId])
+  .meta({ description: 'E.164 phone number or alphanumeric sender ID', example: '+14155550123' });
+
+/** A non-blocking remark on a saved rule, e.g. a sender that cannot reach US recipients. */
+export const RuleWarning = z
+  .object({
+    field: z.string(),
+    code: z.enum(['sender_not_us_ready']),
+    message: z.string(),
+  })
+  .meta({ id: 'RuleWarning' });
+export type RuleWarning = z.infer<typeof RuleWarning>;
+
 /** The events that end an interaction. */
 export const EndEvent = z.enum(['ticket_solved', 'conversation_ended']).meta({
   description:
@@ -37,9 +102,36 @@ export const EndEvent = z.enum(['ticket_solved', 'conversation_ended']).meta({
 export type EndEvent = z.infer<typeof EndEvent>;
 
 /**
+ * The system fields a rule may name, as the engine reads them (edge-worker/src/pipeline/
+ * interaction-snapshot.ts): the ticket's own properties by their Tickets API names (id, subject,
+ * status, priority, type, tags, via, brand_id: developer.zendesk.com/api-reference/ticketing/
+ * tickets/tickets/#json-format) and the people and group by the names of Zendesk's placeholders
+ * ({{ticket.requester.name}}, {{ticket.requester.email}}, {{ticket.assignee.name}},
+ * {{ticket.group.name}}: support.zendesk.com/hc/en-us/articles/4408886858138).
+ */
+export const SYSTEM_FIELD_REFS = [
+  'id',
+  'subject',
+  'status',
+  'priority',
+  'type',
+  'tags',
+  'via',
+  'brand_id',
+  'requester.name',
+  'requester.email',
+  'assignee.name',
+  'group.name',
+] as const;
+export type SystemFieldRef = (typeof SYSTEM_FIELD_REFS)[number];
+export const isSystemFieldRef = (ref: string): ref is SystemFieldRef => (SYSTEM_FIELD_REFS as readonly string[]).includes(ref);
+
+/**
  * A field of the interaction (ticket). Custom ticket fields are their numeric Zendesk id as a
- * string ("360001234567"); system fields use their API name: subject, status, priority, type,
- * tags, via, brand_id, requester.name, requester.email, assignee.name, group.name.
+ * string ("360001234567"); system fields use their API name (SYSTEM_FIELD_REFS). The schema
+ * checks the form only: which names and ids exist is checked when a rule is saved (against
+ * SYSTEM_FIELD_REFS and the account's ticket fields), so a rule stored before a field was deleted
+ * in Zendesk still reads, and shows as broken.
  */
 export const FieldRef = z
   .string()
@@ -114,7 +206,7 @@ export const RuleInput = z
   .object({
     label: z.string().trim().min(1, 'Label is required').max(LABEL_MAX),
     enabled: z.boolean().default(true),
-    senderNumber: PhoneInput,
+    senderNumber: SenderInput,
     recipients: Recipients,
     content: Content,
     conditions: Conditions.default({ groupIds: [], fieldConditions: [], events: ['ticket_solved'] }),
@@ -140,24 +232,35 @@ export const Rule = z.object({
   position: z.number().int().nonnegative(),
   label: z.string(),
   enabled: z.boolean(),
-  senderNumber: E164,
+  senderNumber: SenderId,
   recipients: Recipients.extend({ otherNumbers: z.array(E164) }),
   content: Content,
   conditions: Conditions,
   stopProcessing: z.boolean(),
   /** Increments on every change; send with If-Match-like `version` to avoid lost updates. */
   version: z.number().int().positive(),
+  /**
+   * Custom field ids the rule names that the Zendesk account no longer has (deleted) or has
+   * made inactive: the rule still saves and runs, but those data lines and conditions see an
+   * empty field. Present on reads (GET /v1/rules, GET /v1/rules/{id}); absent when Zendesk could
+   * not be asked.
+   */
+  brokenFields: z.array(z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Rule' });
 export type Rule = z.infer<typeof Rule>;
+
+/** A rule as create / replace / patch answer it: the rule and what to know about it (never blocking). */
+export const SavedRule = Rule.extend({ warnings: z.array(RuleWarning) }).meta({ id: 'SavedRule' });
+export type SavedRule = z.infer<typeof SavedRule>;
 
 /** PATCH body: any subset of the input (enabled toggle, rename, ...). */
 export const RulePatch = z
   .object({
     label: z.string().trim().min(1, 'Label is required').max(LABEL_MAX),
     enabled: z.boolean(),
-    senderNumber: PhoneInput,
+    senderNumber: SenderInput,
     recipients: Recipients,
     content: Content,
     conditions: Conditions,

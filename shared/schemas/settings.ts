@@ -52,8 +52,22 @@ export type SettingsInput = z.input<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = Settings.parse({ defaultCountry: 'US' });
 
-/** PATCH body for settings. */
-export const SettingsPatch = Settings.partial();
+type WithoutDefaults<S extends z.ZodRawShape> = { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] };
+
+/** The shape with each field's default removed (the field's own validation kept). */
+function withoutDefaults<S extends z.ZodRawShape>(shape: S): WithoutDefaults<S> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field]),
+  ) as WithoutDefaults<S>;
+}
+
+/**
+ * PATCH body for settings: any subset of the keys, each validated as in Settings, and only the
+ * keys named change. Built from the schema without its defaults on purpose: `Settings.partial()`
+ * keeps them, so a PATCH naming only `defaultCountry` came out with `summariesEnabled: false` and
+ * reset every other defaulted setting.
+ */
+export const SettingsPatch = z.object(withoutDefaults(Settings.shape)).partial();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 /**

@@ -1,6 +1,12 @@
 // D1 access for rules. The only file with SQL on the rules table; every query is scoped by
 // installation id, so one tenant can never read or change another's rules.
-import { RuleInput, type Rule, type RuleDefinition } from '../../../shared/schemas/rule.ts';
+import {
+  RECIPIENTS_PER_INSTALLATION_MAX,
+  RULES_PER_INSTALLATION_MAX,
+  RuleInput,
+  type Rule,
+  type RuleDefinition,
+} from '../../../shared/schemas/rule.ts';
 
 interface RuleRow {
   id: string;
@@ -26,6 +32,20 @@ function toRule(row: RuleRow): Rule {
 
 const COLUMNS = 'id, position, definition_json, version, created_at, updated_at';
 
+/**
+ * Recipients of one stored rule (fixed numbers + agent + customer), in SQL: the caps are checked
+ * again inside the writing statement, so two saves at once cannot both take the last slots.
+ * JSON true reads as 1 (https://sqlite.org/json1.html#jex).
+ */
+const SLOTS_SQL = `(COALESCE(json_array_length(definition_json, '$.recipients.otherNumbers'), 0)
+  + COALESCE(json_extract(definition_json, '$.recipients.assignedAgent'), 0)
+  + COALESCE(json_extract(definition_json, '$.recipients.customer'), 0))`;
+
+function slotsOf(definition: RuleDefinition): number {
+  const r = definition.recipients;
+  return r.otherNumbers.length + (r.assignedAgent ? 1 : 0) + (r.customer ? 1 : 0);
+}
+
 export async function listRules(db: D1Database, installationId: string): Promise<Rule[]> {
   const { results } = await db
     .prepare(`SELECT ${COLUMNS} FROM rules WHERE installation_id = ? ORDER BY position, created_at`)
@@ -48,12 +68,18 @@ export function insertRuleStatement(
   rule: { id: string; definition: RuleDefinition; actor: string; now: string },
 ): D1PreparedStatement {
   // Appended at the end: position = 1 + the current maximum, computed in the same statement.
+  // Inserts nothing (changes 0) when the installation's caps would be exceeded.
   return db
     .prepare(
       `INSERT INTO rules (id, installation_id, position, definition_json, version, created_by, updated_by, created_at, updated_at)
-       VALUES (?1, ?2, (SELECT COALESCE(MAX(position) + 1, 0) FROM rules WHERE installation_id = ?2), ?3, 1, ?4, ?4, ?5, ?5)`,
+       SELECT ?1, ?2, (SELECT COALESCE(MAX(position) + 1, 0) FROM rules WHERE installation_id = ?2), ?3, 1, ?4, ?4, ?5, ?5
+       WHERE (SELECT COUNT(*) FROM rules WHERE installation_id = ?2) < ?6
+         AND (SELECT COALESCE(SUM(${SLOTS_SQL}), 0) FROM rules WHERE installation_id = ?2) + ?7 <= ?8`,
     )
-    .bind(rule.id, installationId, JSON.stringify(rule.definition), rule.actor, rule.now);
+    .bind(
+      rule.id, installationId, JSON.stringify(rule.definition), rule.actor, rule.now,
+      RULES_PER_INSTALLATION_MAX, slotsOf(rule.definition), RECIPIENTS_PER_INSTALLATION_MAX,
+    );
 }
 
 export function updateRuleStatement(
@@ -61,12 +87,17 @@ export function updateRuleStatement(
   installationId: string,
   rule: { id: string; definition: RuleDefinition; expectedVersion: number; actor: string; now: string },
 ): D1PreparedStatement {
+  // Changes nothing when the version moved on or the recipient cap would be exceeded.
   return db
     .prepare(
-      `UPDATE rules SET definition_json = ?, version = version + 1, updated_by = ?, updated_at = ?
-       WHERE installation_id = ? AND id = ? AND version = ?`,
+      `UPDATE rules SET definition_json = ?1, version = version + 1, updated_by = ?2, updated_at = ?3
+       WHERE installation_id = ?4 AND id = ?5 AND version = ?6
+         AND (SELECT COALESCE(SUM(${SLOTS_SQL}), 0) FROM rules WHERE installation_id = ?4 AND id != ?5) + ?7 <= ?8`,
     )
-    .bind(JSON.stringify(rule.definition), rule.actor, rule.now, installationId, rule.id, rule.expectedVersion);
+    .bind(
+      JSON.stringify(rule.definition), rule.actor, rule.now, installationId, rule.id, rule.expectedVersion,
+      slotsOf(rule.definition), RECIPIENTS_PER_INSTALLATION_MAX,
+    );
 }
 
 export function deleteRuleStatement(db: D1Database, installationId: string, id: string): D1PreparedStatement {

@@ -149,7 +149,12 @@ export async function findSendByTelnyxId(db: D1Database, installationId: string,
     .first<SendRow>();
 }
 
-/** How many messages each number got since `sinceIso` (frequency caps), in one statement. */
+/**
+ * How many messages each number got since `sinceIso` (frequency caps), in one statement however
+ * many numbers there are: lists travel as ONE JSON parameter read with json_each, never one `?`
+ * per item (D1 binds at most 100 parameters per statement,
+ * https://developers.cloudflare.com/d1/platform/limits/).
+ */
 export async function countRecentSends(
   db: D1Database,
   installationId: string,
@@ -158,14 +163,13 @@ export async function countRecentSends(
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   if (numbers.length === 0) return counts;
-  const placeholders = numbers.map(() => '?').join(',');
-  const statuses = COUNTED_STATUSES.map((s) => `'${s}'`).join(',');
   const { results } = await db
     .prepare(
-      `SELECT recipient, COUNT(*) AS n FROM sends WHERE installation_id = ? AND recipient IN (${placeholders})
-       AND created_at >= ? AND status IN (${statuses}) GROUP BY recipient`,
+      `SELECT recipient, COUNT(*) AS n FROM sends WHERE installation_id = ?1
+         AND recipient IN (SELECT value FROM json_each(?2))
+         AND created_at >= ?3 AND status IN (SELECT value FROM json_each(?4)) GROUP BY recipient`,
     )
-    .bind(installationId, ...numbers, sinceIso)
+    .bind(installationId, JSON.stringify(numbers), sinceIso, JSON.stringify(COUNTED_STATUSES))
     .all<{ recipient: string; n: number }>();
   for (const r of results) counts.set(r.recipient, r.n);
   return counts;

@@ -1,7 +1,10 @@
 // Rules: CRUD, reorder, duplicate, enable/disable. Admins and supervisors only; every query is
-// scoped to the caller's installation, and another tenant's ids answer 404.
+// scoped to the caller's installation, and another tenant's ids answer 404. Rules read back carry
+// `brokenFields`: the ticket fields they name that Zendesk no longer has (the list asks Zendesk
+// afresh; single rules use the cached field list).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { Rule, RuleInput, RuleOrder, RulePatch, type RuleDefinition } from '../../../shared/schemas/rule.ts';
+import { brokenFieldRefs, fieldRefsOf, ticketFieldsById } from '../../../shared/rules/field-refs.ts';
+import { Rule, RuleInput, RuleOrder, RulePatch, SavedRule, type RuleDefinition } from '../../../shared/schemas/rule.ts';
 import {
   deleteRuleStatement,
   insertRuleStatement,
@@ -11,8 +14,13 @@ import {
   updateRuleStatement,
 } from '../db/rules.ts';
 import { diffFields, insertAuditStatement } from '../db/audit.ts';
+import type { Installation } from '../db/installations.ts';
+import type { Env } from '../env.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
-import { prepareRule } from '../rules/prepare-rule.ts';
+import { log } from '../log.ts';
+import { zendeskFor } from '../zendesk/for-installation.ts';
+import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
+import { capErrors, prepareRuleWithWarnings } from '../rules/prepare-rule.ts';
 import { randomToken } from '../crypto/secrets.ts';
 import { requireManager } from './auth.ts';
 import type { AppEnv, Caller } from './context.ts';
@@ -45,32 +53,66 @@ function audit(c: { env: AppEnv['Bindings'] }, caller: Caller, action: string, s
   });
 }
 
+/**
+ * The rules with `brokenFields` filled in. Only custom field ids need Zendesk; when it cannot be
+ * asked (down, reconnect needed), `brokenFields` stays absent rather than failing the list.
+ */
+async function withBrokenFields<R extends Rule>(env: Env, installation: Installation, rules: R[], fresh: boolean): Promise<R[]> {
+  const needsZendesk = rules.some((r) => fieldRefsOf(r).some((use) => /^\d+$/.test(use.ref)));
+  try {
+    const fields = needsZendesk
+      ? ticketFieldsById(await readTicketFields(installation.id, await zendeskFor(env, installation), Date.now(), { fresh }))
+      : new Map();
+    return rules.map((rule) => ({ ...rule, brokenFields: brokenFieldRefs(rule, fields) }));
+  } catch (err) {
+    log('warn', 'rules: ticket fields unavailable, broken fields not checked', { error: String(err) });
+    return rules;
+  }
+}
+
+async function withBrokenFieldsOne<R extends Rule>(env: Env, installation: Installation, rule: R): Promise<R> {
+  const [checked] = await withBrokenFields(env, installation, [rule], false);
+  return checked ?? rule;
+}
+
+/** A write that changed nothing because another save took the last slots meanwhile. */
+const capRace = () => new AppError('conflict', 'The rules were changed by someone else meanwhile; reload and try again');
+
 export const rulesApi = new OpenAPIHono<AppEnv>();
 rulesApi.use('*', requireManager);
 
 rulesApi.openapi(
-  createRoute({ method: 'get', path: '/', tags, security: bearerSecurity, summary: 'List rules in evaluation order', responses: { 200: jsonResponse(RuleList, 'Rules'), ...authErrors } }),
-  async (c) => c.json({ rules: await listRules(c.env.DB, c.get('caller').installation.id) }, 200),
+  createRoute({
+    method: 'get', path: '/', tags, security: bearerSecurity,
+    summary: 'List rules in evaluation order, each with the ticket fields it names that Zendesk no longer has',
+    responses: { 200: jsonResponse(RuleList, 'Rules'), ...authErrors },
+  }),
+  async (c) => {
+    const { installation } = c.get('caller');
+    return c.json({ rules: await withBrokenFields(c.env, installation, await listRules(c.env.DB, installation.id), true) }, 200);
+  },
 );
 
 rulesApi.openapi(
   createRoute({
     method: 'post', path: '/', tags, security: bearerSecurity, summary: 'Create a rule (appended last)',
     request: { body: jsonBody(RuleInput) },
-    responses: { 201: jsonResponse(Rule, 'Created'), ...authErrors, ...errors },
+    responses: { 201: jsonResponse(SavedRule, 'Created, with warnings that do not block (e.g. a sender that cannot text US recipients)'), ...authErrors, ...errors },
   }),
   async (c) => {
     const caller = c.get('caller');
-    const definition = await prepareRule(c.env, caller.installation, c.req.valid('json'));
+    const { definition, warnings } = await prepareRuleWithWarnings(c.env, caller.installation, c.req.valid('json'));
     const id = `rule_${randomToken(12)}`;
     const now = new Date().toISOString();
-    await c.env.DB.batch([
+    const [insert] = await c.env.DB.batch([
       insertRuleStatement(c.env.DB, caller.installation.id, { id, definition, actor: caller.userId, now }),
       audit(c, caller, 'rule.create', id, diffFields(null, definition as unknown as Record<string, unknown>), now),
     ]);
+    if (!insert?.meta.changes) throw capRace();
     const rule = await readRule(c.env.DB, caller.installation.id, id);
     if (!rule) throw new Error('rule vanished after insert');
-    return c.json(rule, 201);
+    // Every field was just checked against Zendesk.
+    return c.json({ ...rule, brokenFields: [], warnings }, 201);
   },
 );
 
@@ -95,7 +137,7 @@ rulesApi.openapi(
       ...setPositionStatements(c.env.DB, caller.installation.id, ruleIds, now),
       audit(c, caller, 'rules.reorder', null, { order: { from: current.map((r) => r.id), to: ruleIds } }, now),
     ]);
-    return c.json({ rules: await listRules(c.env.DB, caller.installation.id) }, 200);
+    return c.json({ rules: await withBrokenFields(c.env, caller.installation, await listRules(c.env.DB, caller.installation.id), false) }, 200);
   },
 );
 
@@ -108,12 +150,19 @@ rulesApi.openapi(
   async (c) => {
     const rule = await readRule(c.env.DB, c.get('caller').installation.id, c.req.valid('param').id);
     if (!rule) throw notFound('Rule');
-    return c.json(rule, 200);
+    return c.json(await withBrokenFieldsOne(c.env, c.get('caller').installation, rule), 200);
   },
 );
 
-async function replaceRule(c: { env: AppEnv['Bindings'] }, caller: Caller, existing: Rule, next: RuleDefinition, action: string): Promise<Rule> {
-  const definition = await prepareRule(c.env, caller.installation, next);
+async function replaceRule(
+  c: { env: AppEnv['Bindings'] },
+  caller: Caller,
+  existing: Rule,
+  next: RuleDefinition,
+  action: string,
+  checkFields = true,
+): Promise<SavedRule> {
+  const { definition, warnings } = await prepareRuleWithWarnings(c.env, caller.installation, next, { replacing: existing.id, checkFields });
   const now = new Date().toISOString();
   const [update] = await c.env.DB.batch([
     updateRuleStatement(c.env.DB, caller.installation.id, { id: existing.id, definition, expectedVersion: existing.version, actor: caller.userId, now }),
@@ -123,14 +172,14 @@ async function replaceRule(c: { env: AppEnv['Bindings'] }, caller: Caller, exist
   if (!update?.meta.changes) throw new AppError('conflict', 'The rule was changed by someone else; reload and try again');
   const rule = await readRule(c.env.DB, caller.installation.id, existing.id);
   if (!rule) throw notFound('Rule');
-  return rule;
+  return withBrokenFieldsOne(c.env, caller.installation, { ...rule, warnings });
 }
 
 rulesApi.openapi(
   createRoute({
     method: 'put', path: '/{id}', tags, security: bearerSecurity, summary: 'Replace a rule',
     request: { params: IdParam, body: jsonBody(RuleInput) },
-    responses: { 200: jsonResponse(Rule, 'The updated rule'), ...authErrors, ...errors },
+    responses: { 200: jsonResponse(SavedRule, 'The updated rule, with warnings that do not block'), ...authErrors, ...errors },
   }),
   async (c) => {
     const caller = c.get('caller');
@@ -144,7 +193,7 @@ rulesApi.openapi(
   createRoute({
     method: 'patch', path: '/{id}', tags, security: bearerSecurity, summary: 'Change some fields of a rule (e.g. enabled)',
     request: { params: IdParam, body: jsonBody(RulePatch) },
-    responses: { 200: jsonResponse(Rule, 'The updated rule'), ...authErrors, ...errors },
+    responses: { 200: jsonResponse(SavedRule, 'The updated rule, with warnings that do not block'), ...authErrors, ...errors },
   }),
   async (c) => {
     const caller = c.get('caller');
@@ -154,7 +203,10 @@ rulesApi.openapi(
     if (!merged.success) throw invalid(toFieldErrors(merged.error));
     const patch = c.req.valid('json');
     const action = Object.keys(patch).length === 1 && 'enabled' in patch ? (patch.enabled ? 'rule.enable' : 'rule.disable') : 'rule.update';
-    return c.json(await replaceRule(c, caller, existing, merged.data, action), 200);
+    // Fields are checked when the patch names fields; a toggle or rename of a rule whose field
+    // was deleted in Zendesk goes through (the list shows the rule as broken).
+    const checkFields = 'content' in patch || 'conditions' in patch;
+    return c.json(await replaceRule(c, caller, existing, merged.data, action, checkFields), 200);
   },
 );
 
@@ -181,7 +233,7 @@ rulesApi.openapi(
   createRoute({
     method: 'post', path: '/{id}/duplicate', tags, security: bearerSecurity, summary: 'Copy a rule (the copy starts disabled, placed last)',
     request: { params: IdParam },
-    responses: { 201: jsonResponse(Rule, 'The copy'), ...authErrors, 404: errors[404], 409: errors[409] },
+    responses: { 201: jsonResponse(Rule, 'The copy'), ...authErrors, 404: errors[404], 409: errors[409], 422: errors[422] },
   }),
   async (c) => {
     const caller = c.get('caller');
@@ -192,14 +244,17 @@ rulesApi.openapi(
       label: `Copy of ${existing.label}`.slice(0, 100),
       enabled: false,
     };
+    const caps = capErrors(await listRules(c.env.DB, caller.installation.id), definition);
+    if (caps.length) throw invalid(caps);
     const id = `rule_${randomToken(12)}`;
     const now = new Date().toISOString();
-    await c.env.DB.batch([
+    const [insert] = await c.env.DB.batch([
       insertRuleStatement(c.env.DB, caller.installation.id, { id, definition, actor: caller.userId, now }),
       audit(c, caller, 'rule.duplicate', id, { duplicatedFrom: { from: null, to: existing.id } }, now),
     ]);
+    if (!insert?.meta.changes) throw capRace();
     const rule = await readRule(c.env.DB, caller.installation.id, id);
     if (!rule) throw new Error('rule vanished after insert');
-    return c.json(rule, 201);
+    return c.json(await withBrokenFieldsOne(c.env, caller.installation, rule), 201);
   },
 );

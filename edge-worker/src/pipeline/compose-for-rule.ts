@@ -1,5 +1,6 @@
 // The message of one rule for one interaction: data lines from the ticket, the summary when the
-// rule includes it and summaries are on (comments fetched at most once per interaction), all
+// rule includes it and summaries are on (comments fetched at most once per interaction: every
+// cursor page, 100 comments each, the newest 1,000 at most; zendesk/client.ts listComments), all
 // composed into ONE message within the installation's maximum parts.
 import { composeMessage, renderDataLines, summaryBudget } from '../../../shared/compose/compose.ts';
 import type { Rule } from '../../../shared/schemas/rule.ts';

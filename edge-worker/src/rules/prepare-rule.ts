@@ -1,13 +1,85 @@
 // Validates a rule against its installation before it is stored: requirements met, phone numbers
 // normalised to E.164 with the default country, sender number on the messaging profile, summary
-// only when summaries are enabled. Collects every problem as a field error.
+// only when summaries are enabled, every field it names known (a system field the engine reads,
+// or a ticket field the Zendesk account has), and the installation's caps kept (rules, and
+// recipients summed over all rules: shared/schemas/rule.ts). Collects every problem as a field error.
+import { checkFieldRef, FIELD_PROBLEM_TEXT, fieldRefsOf, ticketFieldsById } from '../../../shared/rules/field-refs.ts';
 import type { FieldError } from '../../../shared/schemas/api.ts';
-import type { RuleDefinition } from '../../../shared/schemas/rule.ts';
+import {
+  RECIPIENTS_PER_INSTALLATION_MAX,
+  RULES_PER_INSTALLATION_MAX,
+  type Rule,
+  type RuleDefinition,
+  type RuleWarning,
+} from '../../../shared/schemas/rule.ts';
 import { normalizePhone } from '../../../shared/phone/normalize.ts';
 import type { Installation } from '../db/installations.ts';
+import { listRules } from '../db/rules.ts';
 import type { Env } from '../env.ts';
 import { AppError, invalid } from '../errors.ts';
+import { zendeskFor } from '../zendesk/for-installation.ts';
+import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
+import { checkSender, senderWarnings } from './check-sender.ts';
 import { readRequirements } from './requirements.ts';
+
+export interface PrepareRuleOptions {
+  /** The id of the rule this definition replaces (its own recipients leave the budget). */
+  replacing?: string;
+  /**
+   * Check the fields the rule names (default true). A PATCH that touches neither content nor
+   * conditions skips it, so a rule whose field was deleted in Zendesk can still be disabled.
+   */
+  checkFields?: boolean;
+}
+
+/** Recipients one rule may text per interaction: its fixed numbers, the agent, the customer. */
+export function recipientSlots(rule: Pick<RuleDefinition, 'recipients'>): number {
+  const r = rule.recipients;
+  return r.otherNumbers.length + (r.assignedAgent ? 1 : 0) + (r.customer ? 1 : 0);
+}
+
+/**
+ * The installation's caps (shared/schemas/rule.ts): at most RULES_PER_INSTALLATION_MAX rules and
+ * RECIPIENTS_PER_INSTALLATION_MAX recipients over all rules, so that no interaction (every rule
+ * matching) outgrows one queue invocation's D1 and subrequest limits.
+ */
+export function capErrors(existing: readonly Rule[], rule: Pick<RuleDefinition, 'recipients'>, replacing?: string): FieldError[] {
+  const others = existing.filter((r) => r.id !== replacing);
+  const errors: FieldError[] = [];
+  if (replacing === undefined && others.length >= RULES_PER_INSTALLATION_MAX) {
+    errors.push({ field: 'rules', reason: `At most ${RULES_PER_INSTALLATION_MAX} rules per installation: delete a rule first` });
+  }
+  const used = others.reduce((sum, r) => sum + recipientSlots(r), 0);
+  const slots = recipientSlots(rule);
+  if (used + slots > RECIPIENTS_PER_INSTALLATION_MAX) {
+    errors.push({
+      field: rule.recipients.otherNumbers.length > 0 ? 'recipients.otherNumbers' : 'recipients',
+      reason:
+        `At most ${RECIPIENTS_PER_INSTALLATION_MAX} recipients over all rules (what one interaction can text): ` +
+        `the other rules have ${used}, this one ${slots}`,
+    });
+  }
+  return errors;
+}
+
+/** Field errors for every field the rule names that neither the engine nor the account has. */
+async function fieldErrors(env: Env, installation: Installation, rule: RuleDefinition): Promise<FieldError[]> {
+  const uses = fieldRefsOf(rule);
+  const custom = uses.some((u) => /^\d+$/.test(u.ref));
+  let fields = new Map<string, { id: number; active?: boolean; removable?: boolean }>();
+  if (custom) {
+    const zendesk = await zendeskFor(env, installation);
+    fields = ticketFieldsById(await readTicketFields(installation.id, zendesk, Date.now()));
+    // The cache may predate a field created since: ask Zendesk again before refusing.
+    if (uses.some((u) => checkFieldRef(u.ref, fields) !== null && /^\d+$/.test(u.ref))) {
+      fields = ticketFieldsById(await readTicketFields(installation.id, zendesk, Date.now(), { fresh: true }));
+    }
+  }
+  return uses.flatMap((use) => {
+    const problem = checkFieldRef(use.ref, fields);
+    return problem ? [{ field: use.path, reason: FIELD_PROBLEM_TEXT[problem] }] : [];
+  });
+}
 
 const REQUIREMENT_TEXT = {
   sms_connected: 'connect Telnyx (API key and messaging profile)',
@@ -15,7 +87,22 @@ const REQUIREMENT_TEXT = {
   group: 'the Zendesk account needs at least one group',
 } as const;
 
-export async function prepareRule(env: Env, installation: Installation, rule: RuleDefinition): Promise<RuleDefinition> {
+export async function prepareRule(
+  env: Env,
+  installation: Installation,
+  rule: RuleDefinition,
+  opts: PrepareRuleOptions = {},
+): Promise<RuleDefinition> {
+  return (await prepareRuleWithWarnings(env, installation, rule, opts)).definition;
+}
+
+/** The rule as stored, and what the saved rule's answer warns about (never blocking: check-sender.ts). */
+export async function prepareRuleWithWarnings(
+  env: Env,
+  installation: Installation,
+  rule: RuleDefinition,
+  opts: PrepareRuleOptions = {},
+): Promise<{ definition: RuleDefinition; warnings: RuleWarning[] }> {
   const requirements = await readRequirements(env, installation);
   if (!requirements.ready) {
     throw new AppError(
@@ -26,11 +113,9 @@ export async function prepareRule(env: Env, installation: Installation, rule: Ru
   const country = installation.settings.defaultCountry;
   const errors: FieldError[] = [];
 
-  const sender = normalizePhone(rule.senderNumber, country);
+  // A phone number of the profile, or one of its alphanumeric sender IDs (check-sender.ts).
+  const sender = await checkSender(env, installation, rule.senderNumber, requirements.senderNumbers);
   if (!sender.ok) errors.push({ field: 'senderNumber', reason: sender.reason });
-  else if (!requirements.senderNumbers.includes(sender.e164)) {
-    errors.push({ field: 'senderNumber', reason: 'Not an SMS number of the connected Telnyx messaging profile' });
-  }
 
   const otherNumbers: string[] = [];
   rule.recipients.otherNumbers.forEach((input, i) => {
@@ -43,11 +128,15 @@ export async function prepareRule(env: Env, installation: Installation, rule: Ru
   if (rule.content.includeSummary && !installation.settings.summariesEnabled) {
     errors.push({ field: 'content.includeSummary', reason: 'Enable interaction summaries in Settings first' });
   }
+  if (opts.checkFields !== false) errors.push(...(await fieldErrors(env, installation, rule)));
+  errors.push(...capErrors(await listRules(env.DB, installation.id), { recipients: { ...rule.recipients, otherNumbers } }, opts.replacing));
   if (errors.length) throw invalid(errors);
 
-  return {
+  const definition = {
     ...rule,
-    senderNumber: sender.ok ? sender.e164 : rule.senderNumber,
+    senderNumber: sender.ok ? sender.sender : rule.senderNumber,
     recipients: { ...rule.recipients, otherNumbers },
   };
+  const warnings = sender.ok ? await senderWarnings(env, installation, sender.sender, sender.kind) : [];
+  return { definition, warnings };
 }

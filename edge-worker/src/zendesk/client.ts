@@ -3,6 +3,7 @@
 // API tokens are being retired (FACTS.md), so only OAuth bearer tokens are supported.
 import type { ZendeskOAuthCredentials } from '../../../shared/schemas/settings.ts';
 import { UpstreamError } from '../errors.ts';
+import { log } from '../log.ts';
 
 export interface ZendeskClientOptions {
   /** e.g. https://acme.zendesk.com (no trailing slash). */
@@ -96,10 +97,47 @@ export function tokensFromGrant(
   };
 }
 
+/** A webhook as the Webhooks API shows it (the fields the one-click setup reads). */
+export interface ZendeskWebhook {
+  id: string;
+  name: string;
+  status: string;
+  endpoint: string;
+  subscriptions?: string[];
+}
+export interface ZendeskTriggerCondition { field: string; operator: string; value?: unknown }
+export interface ZendeskTrigger {
+  id: number;
+  title: string;
+  active: boolean;
+  conditions: { all?: ZendeskTriggerCondition[]; any?: ZendeskTriggerCondition[] };
+  actions: Array<{ field: string; value: unknown }>;
+}
+/** GET /api/v2/triggers/definitions: the conditions (and their operators and values) an account offers. */
+export interface ZendeskConditionDefinition {
+  subject: string;
+  title: string;
+  operators?: Array<{ title: string; value: string; terminal?: boolean }>;
+  values?: Array<{ title: string; value: string; enabled?: boolean }>;
+}
+export interface ZendeskTriggerDefinitions {
+  conditions_all?: ZendeskConditionDefinition[];
+  conditions_any?: ZendeskConditionDefinition[];
+}
+
 /** One membership of an agent in a group (GET /api/v2/users/{id}/group_memberships). */
 export interface ZendeskGroupMembership { id: number; user_id: number; group_id: number }
 
 interface CursorPage { links?: { next?: string | null } | null; meta?: { has_more?: boolean } | null }
+
+/**
+ * Upper bound on pages per list: 20 pages of 100 (2,000 groups, ticket fields, roles ...). Each
+ * page is a Zendesk call (a subrequest of the invocation and a request against the account's rate
+ * limit), so no list may grow the calls of one interaction without bound.
+ */
+export const MAX_LIST_PAGES = 20;
+/** Comments: the newest 1,000 of a ticket feed the summary (10 pages, newest first). */
+export const MAX_COMMENT_PAGES = 10;
 
 export function createZendeskClient(opts: ZendeskClientOptions) {
   let creds = opts.credentials;
@@ -190,16 +228,52 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
     await call<unknown>(method, path, undefined, false);
   }
 
-  /** Follows cursor pagination (page[size]=100, links.next while meta.has_more). */
-  async function listAll<T, K extends string>(path: string, key: K): Promise<T[]> {
-    const items: T[] = [];
+  /** Zendesk's page links are absolute; keep only the path so requests stay on the configured base URL. */
+  const relative = (link: string) => link.replace(/^https?:\/\/[^/]+(\/[^/]+)?(?=\/api\/v2\/)/, '');
+
+  /**
+   * Every page of a cursor-paginated list (page[size]=100, the documented maximum; links.next
+   * while meta.has_more), at most `maxPages` of them: a bound on Zendesk calls (each is a
+   * subrequest, and each counts against the account's rate limit). Stopping at the bound is
+   * logged, never silent. https://developer.zendesk.com/api-reference/introduction/pagination/
+   */
+  async function eachCursorPage<B>(path: string, maxPages: number, onPage: (body: B) => void): Promise<void> {
     let next: string | null = `${path}${path.includes('?') ? '&' : '?'}page[size]=100`;
-    for (let page = 0; next && page < 1000; page++) {
-      const body: CursorPage & Record<K, T[]> = await call<CursorPage & Record<K, T[]>>('GET', next);
-      items.push(...(body[key] ?? []));
+    for (let page = 0; next; page++) {
+      if (page === maxPages) {
+        log('warn', 'zendesk list truncated', { path: path.replace(/\d+/g, ':id'), pages: maxPages });
+        return;
+      }
+      const body: B & CursorPage = await call<B & CursorPage>('GET', next);
+      onPage(body);
       const link = body.meta?.has_more ? (body.links?.next ?? null) : null;
-      // Zendesk's links are absolute; keep only the path so requests stay on the configured base URL.
-      next = link ? link.replace(/^https?:\/\/[^/]+(\/[^/]+)?(?=\/api\/v2\/)/, '') : null;
+      next = link ? relative(link) : null;
+    }
+  }
+
+  /** Follows cursor pagination and collects `key` of every page. */
+  async function listAll<T, K extends string>(path: string, key: K, maxPages = MAX_LIST_PAGES): Promise<T[]> {
+    const items: T[] = [];
+    await eachCursorPage<Record<K, T[] | undefined>>(path, maxPages, (body) => items.push(...(body[key] ?? [])));
+    return items;
+  }
+
+  /**
+   * Follows offset pagination (`next_page`) for endpoints that document no cursor pagination
+   * ("If no pagination method is specified, the endpoint only supports offset pagination",
+   * https://developer.zendesk.com/api-reference/introduction/pagination/).
+   */
+  async function listAllOffset<T, K extends string>(path: string, key: K, maxPages = MAX_LIST_PAGES): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | null = path;
+    for (let page = 0; next; page++) {
+      if (page === maxPages) {
+        log('warn', 'zendesk list truncated', { path, pages: maxPages });
+        break;
+      }
+      const body: Record<K, T[] | undefined> & { next_page?: string | null } = await call('GET', next);
+      items.push(...(body[key] ?? []));
+      next = body.next_page ? relative(body.next_page) : null;
     }
     return items;
   }
@@ -212,23 +286,41 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
     },
     getMe: () => call<{ user: ZendeskUser }>('GET', '/api/v2/users/me.json').then((r) => r.user),
     getUser: (id: string) => call<{ user: ZendeskUser }>('GET', `/api/v2/users/${encodeURIComponent(id)}.json`).then((r) => r.user),
-    listCustomRoles: () =>
-      call<{ custom_roles: Array<{ id: number; name: string }> }>('GET', '/api/v2/custom_roles.json').then((r) => r.custom_roles),
-    listGroups: () => call<{ groups: ZendeskGroup[] }>('GET', '/api/v2/groups.json').then((r) => r.groups),
-    listTicketFields: () =>
-      call<{ ticket_fields: ZendeskTicketField[] }>('GET', '/api/v2/ticket_fields.json').then((r) => r.ticket_fields),
+    // Custom roles document no pagination method, i.e. offset pagination only:
+    // https://developer.zendesk.com/api-reference/ticketing/account-configuration/custom_roles/
+    listCustomRoles: () => listAllOffset<{ id: number; name: string }, 'custom_roles'>('/api/v2/custom_roles.json', 'custom_roles'),
+    // Groups: cursor (recommended) or offset, at most 100 per page
+    // (https://developer.zendesk.com/api-reference/ticketing/groups/groups/#list-groups).
+    listGroups: () => listAll<ZendeskGroup, 'groups'>('/api/v2/groups.json', 'groups'),
+    // Ticket fields: cursor pagination (recommended) or none (every field in one answer); cursor
+    // pages hold at most 100 fields, in id order
+    // (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/#list-ticket-fields).
+    listTicketFields: () => listAll<ZendeskTicketField, 'ticket_fields'>('/api/v2/ticket_fields.json', 'ticket_fields'),
     /** One call: the ticket with its users and groups sideloaded. */
     getTicket: (id: string) =>
       call<{ ticket: ZendeskTicket; users?: ZendeskUser[]; groups?: ZendeskGroup[] }>(
         'GET',
         `/api/v2/tickets/${encodeURIComponent(id)}.json?include=users,groups`,
       ),
-    /** Comments with their authors sideloaded (authors are not always among the ticket's users). */
-    listComments: (ticketId: string) =>
-      call<{ comments: ZendeskComment[]; users?: ZendeskUser[] }>(
-        'GET',
-        `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json?include=users`,
-      ),
+    /**
+     * The ticket's comments, oldest first, with the users each page sideloads (authors are not
+     * always among the ticket's users). Cursor pages of at most 100, read newest first
+     * (`sort=-created_at`) so that a very long ticket keeps its latest MAX_COMMENT_PAGES pages;
+     * https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments
+     */
+    listComments: async (ticketId: string): Promise<{ comments: ZendeskComment[]; users: ZendeskUser[] }> => {
+      const newestFirst: ZendeskComment[] = [];
+      const users = new Map<number, ZendeskUser>();
+      await eachCursorPage<{ comments?: ZendeskComment[]; users?: ZendeskUser[] }>(
+        `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json?include=users&sort=-created_at`,
+        MAX_COMMENT_PAGES,
+        (page) => {
+          newestFirst.push(...(page.comments ?? []));
+          for (const user of page.users ?? []) users.set(user.id, user);
+        },
+      );
+      return { comments: newestFirst.reverse(), users: [...users.values()] };
+    },
     addInternalNote: (ticketId: string, body: string) =>
       call<unknown>('PUT', `/api/v2/tickets/${encodeURIComponent(ticketId)}.json`, {
         ticket: { comment: { body, public: false } },
@@ -240,7 +332,22 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
         (r) => r.signing_secret.secret,
       ),
     createTrigger: (trigger: Record<string, unknown>) =>
-      call<{ trigger: { id: number } }>('POST', '/api/v2/triggers', { trigger }).then((r) => r.trigger),
+      call<{ trigger: ZendeskTrigger }>('POST', '/api/v2/triggers', { trigger }).then((r) => r.trigger),
+    // Webhooks: show, and list filtered by name with cursor pages (no .json):
+    // https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/
+    getWebhook: (id: string) =>
+      call<{ webhook: ZendeskWebhook }>('GET', `/api/v2/webhooks/${encodeURIComponent(id)}`).then((r) => r.webhook),
+    listWebhooksNamed: (nameContains: string) =>
+      listAll<ZendeskWebhook, 'webhooks'>(`/api/v2/webhooks?filter[name_contains]=${encodeURIComponent(nameContains)}`, 'webhooks'),
+    // Ticket triggers: list (cursor pages, 100 at most), show, update (PUT replaces conditions and
+    // actions together), definitions of the conditions an account offers:
+    // https://developer.zendesk.com/api-reference/ticketing/business-rules/triggers/
+    listTriggers: () => listAll<ZendeskTrigger, 'triggers'>('/api/v2/triggers.json', 'triggers'),
+    getTrigger: (id: string) => call<{ trigger: ZendeskTrigger }>('GET', `/api/v2/triggers/${encodeURIComponent(id)}.json`).then((r) => r.trigger),
+    updateTrigger: (id: string, trigger: Record<string, unknown>) =>
+      call<{ trigger: ZendeskTrigger }>('PUT', `/api/v2/triggers/${encodeURIComponent(id)}.json`, { trigger }).then((r) => r.trigger),
+    getTriggerDefinitions: () =>
+      call<{ definitions: ZendeskTriggerDefinitions }>('GET', '/api/v2/triggers/definitions.json').then((r) => r.definitions),
     // https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/ (DELETE, no .json)
     deleteWebhook: (id: string) => callNoContent('DELETE', `/api/v2/webhooks/${encodeURIComponent(id)}`),
     // https://developer.zendesk.com/api-reference/ticketing/business-rules/triggers/

@@ -1,11 +1,15 @@
 // Zendesk data the admin screen needs (groups, ticket fields), read through the ZAF client, which
 // authenticates same-account API calls with the agent's session. Parsed with local zod schemas.
+// Both lists are cursor-paged, 100 per page at most, and every page is read
+// (https://developer.zendesk.com/api-reference/introduction/pagination/; groups: cursor or offset,
+// .../groups/groups/#list-groups; ticket fields: cursor or none, .../tickets/ticket_fields/#list-ticket-fields).
 import { z } from 'zod';
+import type { SystemFieldRef } from '../../../shared/schemas/rule.ts';
 import type { ZafClient } from '../zaf/types.ts';
 import { WorkerApiError, toWorkerApiError } from './errors.ts';
 
-/** Stops following `next_page` after this many pages; accounts with more groups are rare. */
-const MAX_PAGES = 10;
+/** Stops following `links.next` after this many pages (2,000 groups or fields), as the worker does. */
+const MAX_PAGES = 20;
 
 const Group = z.object({ id: z.union([z.number(), z.string()]).transform(String), name: z.string() });
 export type ZendeskGroup = z.output<typeof Group>;
@@ -30,8 +34,8 @@ export interface FieldChoice {
   isCustom: boolean;
 }
 
-/** System fields the worker understands (shared/schemas/rule.ts FieldRef). */
-export const SYSTEM_FIELDS: FieldChoice[] = [
+/** System fields the worker understands (shared/schemas/rule.ts SYSTEM_FIELD_REFS). */
+export const SYSTEM_FIELDS: Array<FieldChoice & { ref: SystemFieldRef }> = [
   { ref: 'subject', title: 'Subject', options: [], isCustom: false },
   {
     ref: 'status',
@@ -68,25 +72,32 @@ async function getJson(client: ZafClient, url: string): Promise<unknown> {
   }
 }
 
-/** `next_page` is absolute (https://acme.zendesk.com/api/v2/...); the ZAF client wants the path. */
+/** `links.next` is absolute (https://acme.zendesk.com/api/v2/...); the ZAF client wants the path. */
 function toAccountRelative(next: string): string {
   const url = new URL(next, 'https://account.invalid');
   return `${url.pathname}${url.search}`;
 }
 
-async function listPaged<T extends z.ZodType>(client: ZafClient, firstUrl: string, key: string, item: T) {
-  const page = z.object({ items: z.array(item), next_page: z.string().nullish() });
+const CursorMeta = z.object({
+  meta: z.object({ has_more: z.boolean().optional() }).nullish(),
+  links: z.object({ next: z.string().nullish() }).nullish(),
+});
+
+/** Every page of a cursor-paginated list: `page[size]=100`, then `links.next` while `meta.has_more`. */
+async function listPaged<T extends z.ZodType>(client: ZafClient, path: string, key: string, item: T) {
+  const page = CursorMeta.extend({ items: z.array(item) });
   const out: Array<z.output<T>> = [];
-  let url: string | null | undefined = firstUrl;
+  let url: string | null = `${path}?page[size]=100`;
   for (let i = 0; url && i < MAX_PAGES; i++) {
     const raw = await getJson(client, url);
     const body = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-    const parsed = page.safeParse({ items: body[key], next_page: body.next_page });
+    const parsed = page.safeParse({ items: body[key], meta: body.meta, links: body.links });
     if (!parsed.success) {
       throw new WorkerApiError(200, { code: 'invalid_response', message: `Unexpected answer from Zendesk for ${url}` });
     }
     out.push(...parsed.data.items);
-    url = parsed.data.next_page ? toAccountRelative(parsed.data.next_page) : null;
+    const next = parsed.data.meta?.has_more ? parsed.data.links?.next : null;
+    url = next ? toAccountRelative(next) : null;
   }
   return out;
 }

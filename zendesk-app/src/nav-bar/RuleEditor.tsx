@@ -17,7 +17,9 @@ import { useAsync } from '../lib/use-async.ts';
 import { clearDraft, DRAFT_RULE, draftOwner } from '../session/drafts.ts';
 import { useDraftKeeper, useSession } from '../session/session-provider.tsx';
 import { describeError, ErrorAlert } from '../ui/common.tsx';
+import type { SavedRuleResponse } from '../api/admin-api.ts';
 import { useAdmin } from './admin-context.tsx';
+import { usReasonText } from './us-reach.tsx';
 import { MessageCounter } from './MessageCounter.tsx';
 import { phoneProblem } from './phone-check.ts';
 import { requirementsReason } from './RequirementsChecklist.tsx';
@@ -46,12 +48,19 @@ export interface RuleEditorProps {
 /** Shows more than a handful of groups with a filter box. */
 const GROUP_FILTER_THRESHOLD = 8;
 
-function FieldOptions({ fields }: { fields: FieldChoice[] }) {
+/**
+ * The field choices; `current` is the select's value. A value that is not among the choices once
+ * the custom fields have loaded (deleted or made inactive in Zendesk since the rule was saved)
+ * stays visible as "missing" rather than showing as "Pick a field".
+ */
+function FieldOptions({ fields, current, loaded }: { fields: FieldChoice[]; current: string; loaded: boolean }) {
   const system = fields.filter((f) => !f.isCustom);
   const custom = fields.filter((f) => f.isCustom);
+  const missing = loaded && current !== '' && !fields.some((f) => f.ref === current);
   return (
     <>
       <option value="">{t('editor.pick_field')}</option>
+      {missing && <option value={current}>{t('editor.missing_field', { ref: current })}</option>}
       <optgroup label={t('editor.system_fields')}>
         {system.map((f) => (
           <option key={f.ref} value={f.ref}>
@@ -161,6 +170,8 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saveError, setSaveError] = useState<WorkerApiError | null>(null);
   const [isSaving, setSaving] = useState(false);
+  /** Saved, but the worker warned (e.g. the sender cannot text US recipients): shown before leaving. */
+  const [savedWithWarnings, setSavedWithWarnings] = useState<SavedRuleResponse | null>(null);
   const [groupFilter, setGroupFilter] = useState('');
 
   const numbers = useAsync(() => api.listTelnyxNumbers(), [api]);
@@ -170,7 +181,10 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
   const fieldByRef = useMemo(() => new Map(fields.map((f) => [f.ref, f])), [fields]);
 
   useDraftKeeper(DRAFT_RULE, () =>
-    isRestored || isRuleDraftChanged(draft, rule) ? { owner: draftOwner(me), value: { ruleId: rule?.id ?? null, draft } } : null,
+    // Nothing to keep once saved (a save with warnings stays on screen until "Back to the rules").
+    savedWithWarnings === null && (isRestored || isRuleDraftChanged(draft, rule))
+      ? { owner: draftOwner(me), value: { ruleId: rule?.id ?? null, draft } }
+      : null,
   );
 
   function discardRestored() {
@@ -219,6 +233,11 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
     try {
       const saved = rule ? await api.replaceRule(rule.id, input) : await api.createRule(input);
       clearDraft(location, DRAFT_RULE);
+      if (saved.warnings.length > 0) {
+        setSavedWithWarnings(saved);
+        setSaving(false);
+        return;
+      }
       onSaved(saved);
     } catch (reason) {
       const failure = toWorkerApiError(reason);
@@ -229,8 +248,11 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
   }
 
   const numberList = numbers.state.data?.numbers ?? [];
+  const alphaList = numbers.state.data?.alphanumericSenders ?? [];
+  const senderUs =
+    numberList.find((n) => n.phoneNumber === draft.senderNumber)?.us ?? alphaList.find((a) => a.senderId === draft.senderNumber)?.us ?? null;
   const senderOptions =
-    draft.senderNumber !== '' && !numberList.some((n) => n.phoneNumber === draft.senderNumber)
+    draft.senderNumber !== '' && !numberList.some((n) => n.phoneNumber === draft.senderNumber) && !alphaList.some((a) => a.senderId === draft.senderNumber)
       ? [{ phoneNumber: draft.senderNumber }, ...numberList]
       : numberList;
   const groupList = groups.state.data ?? [];
@@ -259,6 +281,17 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
             error={saveError}
           />
         </div>
+      )}
+      {savedWithWarnings && (
+        <Alert type="warning" role="alert" style={{ marginTop: 12 }}>
+          <Alert.Title>{t('editor.saved_with_warnings')}</Alert.Title>
+          {savedWithWarnings.warnings.map((w) => (
+            <Alert.Paragraph key={`${w.field}:${w.code}`}>{w.message}</Alert.Paragraph>
+          ))}
+          <Button size="small" style={{ marginTop: 8 }} onClick={() => onSaved(savedWithWarnings)}>
+            {t('editor.back_to_rules')}
+          </Button>
+        </Alert>
       )}
       {unplaced.length > 0 && (
         <Alert type="error" style={{ marginTop: 12 }} role="alert">
@@ -334,8 +367,22 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
                     {n.phoneNumber}
                   </option>
                 ))}
+                {alphaList.length > 0 && (
+                  <optgroup label={t('editor.alphanumeric_senders')}>
+                    {alphaList.map((a) => (
+                      <option key={a.senderId} value={a.senderId}>
+                        {a.senderId}
+                      </option>
+                    ))}
+                  </optgroup>
+                )}
               </Select>
             </>
+          )}
+          {senderUs && senderUs.status !== 'ready' && (
+            <SM data-testid="sender-us-warning" style={{ color: '#ad5e18', marginTop: 4 }}>
+              {t('editor.sender_us', { status: t(`setup.us_status.${senderUs.status}`), reason: usReasonText(senderUs) })}
+            </SM>
           )}
           <Message text={slots.senderNumber} />
         </Field>
@@ -500,7 +547,7 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
                     );
                   }}
                 >
-                  <FieldOptions fields={fields} />
+                  <FieldOptions fields={fields} current={f.field} loaded={customFields.state.status === 'ready'} />
                 </Select>
                 <Message text={slots[`content.dataFields.${i}`]} />
               </Field>
@@ -623,7 +670,7 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
                     validation={slots[`${base}.field`] ? 'error' : undefined}
                     onChange={(e) => patch({ field: e.target.value }, `${base}.field`)}
                   >
-                    <FieldOptions fields={fields} />
+                    <FieldOptions fields={fields} current={c.field} loaded={customFields.state.status === 'ready'} />
                   </Select>
                   <Message text={slots[`${base}.field`]} />
                 </Field>
@@ -727,7 +774,7 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
       <RuleTryOut defaultCountry={settings.defaultCountry} buildInput={validInput} onRuleErrors={(found) => setErrors(found)} />
 
       <div style={{ display: 'flex', gap: 12, alignItems: 'center', marginTop: 32 }}>
-        <Button isPrimary type="submit" disabled={isSaving || blockedReason !== null}>
+        <Button isPrimary type="submit" disabled={isSaving || blockedReason !== null || savedWithWarnings !== null}>
           {isSaving ? t('editor.saving') : rule ? t('editor.save') : t('editor.create')}
         </Button>
         <Button

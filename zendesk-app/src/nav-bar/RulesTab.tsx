@@ -1,13 +1,15 @@
 // RulesTab: the ordered rule list (move up/down or drag to reorder, enable toggle, duplicate,
 // delete with confirmation) and the rule editor. Creating and saving rules is disabled, with the
-// reason, until the requirements are met. A rule form kept when the last session ended opens
-// again in the editor.
+// reason, until the requirements are met. A rule that names ticket fields Zendesk no longer has
+// (the worker's `brokenFields`) carries a warning tag. A rule form kept when the last session
+// ended opens again in the editor.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Toggle } from '@zendeskgarden/react-forms';
 import { Modal } from '@zendeskgarden/react-modals';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { Table } from '@zendeskgarden/react-tables';
+import { Tag } from '@zendeskgarden/react-tags';
 import { Paragraph, SM } from '@zendeskgarden/react-typography';
 import type { Rule } from '../../../shared/schemas/rule.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
@@ -186,6 +188,16 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
                   <Table.Cell>{index + 1}</Table.Cell>
                   <Table.Cell>
                     <div style={{ fontWeight: 600 }}>{rule.label}</div>
+                    {rule.brokenFields && rule.brokenFields.length > 0 && (
+                      <Tag
+                        hue="red"
+                        size="small"
+                        title={t('rules.broken_fields_hint')}
+                        data-testid={`rule-broken-${rule.id}`}
+                      >
+                        {t('rules.broken_fields', { count: rule.brokenFields.length, fields: rule.brokenFields.join(', ') })}
+                      </Tag>
+                    )}
                     <SM>
                       {recipientsSummary(rule)}
                       {rule.stopProcessing ? ` · ${t('rules.stops')}` : ''}

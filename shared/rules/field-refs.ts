@@ -1,0 +1,60 @@
+// Which fields a rule names, and which of them the Zendesk account does not have. Pure. No I/O:
+// the caller passes the account's ticket fields (GET /api/v2/ticket_fields, every page).
+import { isSystemFieldRef, type RuleDefinition } from '../schemas/rule.ts';
+
+/** One field reference of a rule, with the path of the input that holds it (for 422s). */
+export interface FieldRefUse {
+  ref: string;
+  path: string;
+}
+
+/** The part of a Zendesk ticket field this check reads. */
+export interface KnownTicketField {
+  id: number;
+  active?: boolean;
+  /** false for Zendesk's system fields (subject, status, ...), which rules name by API name. */
+  removable?: boolean;
+}
+
+export type FieldProblem = 'unknown_system_field' | 'deleted' | 'inactive' | 'system_field_id';
+
+export const FIELD_PROBLEM_TEXT: Record<FieldProblem, string> = {
+  unknown_system_field: 'Not a ticket field: use a custom field id or a system field (subject, status, priority, type, tags, via, ...)',
+  deleted: 'This ticket field does not exist in Zendesk (deleted?)',
+  inactive: 'This ticket field is inactive in Zendesk',
+  system_field_id: 'A system field: name it by its API name (subject, status, priority, ...) instead of its id',
+};
+
+/** Every field the rule names: data lines first, then conditions, each with its input path. */
+export function fieldRefsOf(rule: Pick<RuleDefinition, 'content' | 'conditions'>): FieldRefUse[] {
+  return [
+    ...rule.content.dataFields.map((d, i) => ({ ref: d.field, path: `content.dataFields.${i}.field` })),
+    ...rule.conditions.fieldConditions.map((c, i) => ({ ref: c.field, path: `conditions.fieldConditions.${i}.field` })),
+  ];
+}
+
+/** What is wrong with one reference, or null when the account has that field. */
+export function checkFieldRef(ref: string, fields: ReadonlyMap<string, KnownTicketField>): FieldProblem | null {
+  if (!/^\d+$/.test(ref)) return isSystemFieldRef(ref) ? null : 'unknown_system_field';
+  const field = fields.get(ref);
+  if (!field) return 'deleted';
+  if (field.removable === false) return 'system_field_id';
+  if (field.active === false) return 'inactive';
+  return null;
+}
+
+/** Ticket fields by id as a string, the form FieldRefs use. */
+export function ticketFieldsById(fields: readonly KnownTicketField[]): Map<string, KnownTicketField> {
+  return new Map(fields.map((f) => [String(f.id), f]));
+}
+
+/** The distinct references of the rule that the account does not have, in rule order. */
+export function brokenFieldRefs(
+  rule: Pick<RuleDefinition, 'content' | 'conditions'>,
+  fields: ReadonlyMap<string, KnownTicketField>,
+): string[] {
+  const broken = fieldRefsOf(rule)
+    .map((use) => use.ref)
+    .filter((ref) => checkFieldRef(ref, fields) !== null);
+  return [...new Set(broken)];
+}
