@@ -1,8 +1,12 @@
 // Webhook endpoints: signatures verified (forged, stale, tampered -> 401 and nothing stored),
-// malformed input answered with a clear 4xx, delivery receipts and STOP / START from Telnyx.
+// malformed input answered with a clear 4xx, an unknown installation answered like a bad
+// signature, bodies capped while they stream, keys cached per isolate, both documented in
+// /openapi.json; delivery receipts and STOP / START from Telnyx.
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { zendeskWebhookKeyLoads } from '../src/http/zendesk-webhook-keys.ts';
 import {
+  admin,
   createDeliveryTenant,
   createRules,
   DEMO,
@@ -28,6 +32,14 @@ async function countRows(t: DeliveryTenant): Promise<{ interactions: number; sen
     env.DB.prepare('SELECT COUNT(*) AS n FROM opt_outs WHERE installation_id = ?').bind(t.installationId),
   ]);
   return { interactions: i?.results[0]?.n ?? 0, sends: s?.results[0]?.n ?? 0, optOuts: o?.results[0]?.n ?? 0 };
+}
+
+/** The customer reopens the ticket and it is solved again `minutes` later: Zendesk's new update time. */
+async function resolveLater(t: DeliveryTenant, ticketId: number, minutes: number) {
+  await zd.solveTicket(t.subdomain, ticketId, { status: 'open', signingSecret: t.webhookSecret });
+  const later = new Date(Date.now() + minutes * 60_000).toISOString();
+  const res = await deliverWebhook(t, await zd.solveTicket(t.subdomain, ticketId, { signingSecret: t.webhookSecret, at: later }));
+  expect(res.status).toBe(202);
 }
 
 const postZendesk = (t: DeliveryTenant, headers: Record<string, string>, body: string) =>
@@ -73,11 +85,99 @@ describe('Zendesk webhook verification', () => {
     const badId = await deliverWebhook(t, await signedWebhook(t, { ticket_id: 'abc', event: 'ticket_solved' }));
     expect(badId.status).toBe(422);
     const req = await signedWebhook(t, { ticket_id: '5', event: 'ticket_solved' });
-    const unknown = await SELF.fetch('https://worker.test/v1/webhooks/zendesk/inst_nope', { method: 'POST', headers: req.headers, body: req.body });
-    expect(unknown.status).toBe(404);
     const huge = await postZendesk(t, req.headers, 'x'.repeat(70 * 1024));
     expect(huge.status).toBe(413);
     expect(await countRows(t)).toEqual({ interactions: 0, sends: 0, optOuts: 0 });
+  });
+
+  it('answers an unknown installation exactly like a known one with a wrong signature', async () => {
+    const t = await createDeliveryTenant();
+    const body = JSON.stringify({ ticket_id: '5', event: 'ticket_solved' });
+    const forged = await zd.webhookRequest({ signingSecret: 'not-the-secret-0123456789', body });
+    const genuine = await zd.webhookRequest({ signingSecret: t.webhookSecret, body });
+    const answers = await Promise.all(
+      [
+        [t.installationId, forged],
+        ['inst_nope0123456789', genuine],
+        ['inst_nope0123456789', forged],
+        ['not-even-an-id', genuine],
+      ].map(async ([id, req]) => {
+        const r = req as { headers: Record<string, string>; body: string };
+        const res = await SELF.fetch(`https://worker.test/v1/webhooks/zendesk/${id as string}`, { method: 'POST', headers: r.headers, body: r.body });
+        return { status: res.status, body: await res.text() };
+      }),
+    );
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]).toEqual({ status: 401, body: JSON.stringify({ error: { code: 'unauthorized', message: 'Webhook signature rejected: bad_signature' } }) });
+  });
+
+  it('refuses an 8 MiB body with 413 before reading it whole (no Content-Length, streamed)', async () => {
+    const t = await createDeliveryTenant();
+    const req = await signedWebhook(t, { ticket_id: '5', event: 'ticket_solved' });
+    const chunk = new Uint8Array(64 * 1024).fill(0x78);
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 8 * 1024 * 1024) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const headers = { ...req.headers };
+    delete headers['Content-Length'];
+    const res = await SELF.fetch(`https://worker.test/v1/webhooks/zendesk/${t.installationId}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    // The cap is 64 KiB: a few chunks were read (some buffering in between), not 8 MiB.
+    expect(pulled).toBeLessThan(1024 * 1024);
+    // A declared length over the cap is refused without reading anything.
+    const declared = await SELF.fetch(`https://worker.test/v1/webhooks/zendesk/${t.installationId}`, {
+      method: 'POST',
+      headers: { ...req.headers, 'Content-Length': String(8 * 1024 * 1024) },
+      body: 'x'.repeat(100),
+    });
+    expect(declared.status).toBe(413);
+  });
+
+  it('serves a forged or unsigned flood for a known installation from the per-isolate key cache (no D1 reads)', async () => {
+    const t = await createDeliveryTenant();
+    const body = JSON.stringify({ ticket_id: String(T.damagedOrder), event: 'ticket_solved' });
+    // Warm: one genuine request loads the installation's keys once.
+    expect((await deliverWebhook(t, await zd.webhookRequest({ signingSecret: t.webhookSecret, body }))).status).toBe(202);
+    const loads = zendeskWebhookKeyLoads();
+    const forged = await zd.webhookRequest({ signingSecret: 'not-the-secret-0123456789', body });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => postZendesk(t, i % 2 ? forged.headers : { 'content-type': 'application/json' }, forged.body)),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(40).fill(401));
+    expect(zendeskWebhookKeyLoads()).toBe(loads);
+    expect((await countRows(t)).interactions).toBe(1);
+  });
+});
+
+describe('after a disconnect', () => {
+  it('a webhook whose keys this isolate still holds is answered like an unknown installation, not a 500', async () => {
+    const t = await createDeliveryTenant();
+    const body = JSON.stringify({ ticket_id: String(T.damagedOrder), event: 'ticket_solved' });
+    expect((await deliverWebhook(t, await zd.webhookRequest({ signingSecret: t.webhookSecret, body }))).status).toBe(202);
+    const gone = await (await admin(t))('DELETE', '/v1/installation', { confirmSubdomain: t.subdomain });
+    expect(gone.status).toBe(200);
+    const late = await deliverWebhook(t, await zd.webhookRequest({ signingSecret: t.webhookSecret, body: body.replace('ticket_solved', 'conversation_ended') }));
+    expect(late).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: 'Webhook signature rejected: bad_signature' } } });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('covers the Zendesk webhook route (with its body schemas) and /health', async () => {
+    const doc = (await (await SELF.fetch('https://worker.test/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+    };
+    const hook = doc.paths['/v1/webhooks/zendesk/{installationId}']?.post;
+    expect(hook).toBeDefined();
+    expect(Object.keys(hook?.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '413', '422']);
+    expect(JSON.stringify(hook?.requestBody)).toContain('ZendeskTriggerBody');
+    expect(doc.paths['/health']?.get).toBeDefined();
+    expect(doc.paths['/v1/setup/zendesk']?.get).toBeDefined();
   });
 });
 
@@ -150,9 +250,8 @@ describe('Telnyx callbacks', () => {
 
     const start = await tx.inbound({ from: DEMO.phones.customer, to: t.sender, text: 'START' });
     await postTelnyx(t, start.callback.headers, start.callback.body);
-    // A new interaction for the same customer: the chat on this ticket ends.
-    await createRules(t, deliveryRule(t, { label: 'chat', conditions: { groupIds: [], events: ['conversation_ended'] } }));
-    await deliverWebhook(t, await signedWebhook(t, { ticket_id: String(T.damagedOrder), event: 'conversation_ended' }));
+    // A new interaction for the same customer: the ticket is reopened and solved again later.
+    await resolveLater(t, T.damagedOrder, 20);
     await waitFor(async () => ((await ticketSends(t, T.damagedOrder)).interactions.length === 2 ? true : undefined), 'second interaction');
     const again = await settled(t, T.damagedOrder);
     expect(again.sends[0]).toMatchObject({ status: 'queued' });
@@ -189,14 +288,11 @@ describe('quiet hours and frequency caps', () => {
 
   it('skips a number that already got the maximum messages in the period', async () => {
     const t = await createDeliveryTenant({ settings: { frequencyCap: { maxMessages: 1, periodHours: 24 } } });
-    await createRules(
-      t,
-      deliveryRule(t, { label: 'solved', recipients: { otherNumbers: ['+14155550123'] } }),
-      deliveryRule(t, { label: 'chat', recipients: { otherNumbers: ['+14155550123'] }, conditions: { groupIds: [], events: ['conversation_ended'] } }),
-    );
+    await createRules(t, deliveryRule(t, { label: 'solved', recipients: { otherNumbers: ['+14155550123'] } }));
     await solve(t, T.damagedOrder);
     await settled(t, T.damagedOrder);
-    await deliverWebhook(t, await signedWebhook(t, { ticket_id: String(T.damagedOrder), event: 'conversation_ended' }));
+    // Reopened and solved again 20 minutes later: a new interaction, left to the cap.
+    await resolveLater(t, T.damagedOrder, 20);
     await waitFor(async () => ((await ticketSends(t, T.damagedOrder)).interactions.length === 2 ? true : undefined), 'second interaction');
     const second = await settled(t, T.damagedOrder);
     expect(second.sends[0]).toMatchObject({ status: 'skipped', reason: 'frequency_cap' });

@@ -1,5 +1,6 @@
 // Envelopes of the worker's HTTP API: errors, the caller, requirements. Shared with the app.
 import { z } from 'zod';
+import { EndEvent } from './rule.ts';
 
 /** One offending field: `field` is the dotted path in the request ("recipients.otherNumbers.1"). */
 export const FieldError = z.object({ field: z.string(), reason: z.string() });
@@ -86,3 +87,56 @@ export const AuditEntry = z.object({
   changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/**
+ * Whether what the one-click Zendesk setup made still exists and works (GET /v1/setup/zendesk,
+ * read from Zendesk): the webhook (active, pointing at this worker, its signing secret known to
+ * the worker) and one trigger per end event the account supports.
+ */
+export const ZendeskSetupHealth = z
+  .object({
+    /** Setup has run for this installation (it stored a webhook and triggers). */
+    configured: z.boolean(),
+    /** Everything below exists, is active and is as Setup would make it. */
+    ok: z.boolean(),
+    webhook: z
+      .object({
+        id: z.string(),
+        exists: z.boolean(),
+        active: z.boolean(),
+        endpointMatches: z.boolean(),
+        signingSecretKnown: z.boolean(),
+      })
+      .nullable(),
+    triggers: z.array(
+      z.object({
+        kind: EndEvent,
+        title: z.string(),
+        id: z.string().nullable(),
+        exists: z.boolean(),
+        active: z.boolean(),
+        /** Conditions, actions and body are what Setup installs (pressing Setup again repairs them). */
+        upToDate: z.boolean(),
+      }),
+    ),
+    /** False when the account offers no messaging session-state trigger condition (no messaging). */
+    conversationEndedAvailable: z.boolean(),
+  })
+  .meta({ id: 'ZendeskSetupHealth' });
+export type ZendeskSetupHealth = z.infer<typeof ZendeskSetupHealth>;
+
+/** POST /v1/setup/zendesk: what Setup kept, made, repaired and removed, and the health after it. */
+export const ZendeskSetupResult = z
+  .object({
+    webhookId: z.string(),
+    triggerIds: z.array(z.string()),
+    changes: z.object({
+      webhookCreated: z.boolean(),
+      triggersCreated: z.number().int(),
+      triggersRepaired: z.number().int(),
+      triggersRemoved: z.number().int(),
+    }),
+    health: ZendeskSetupHealth,
+  })
+  .meta({ id: 'ZendeskSetupResult' });
+export type ZendeskSetupResult = z.infer<typeof ZendeskSetupResult>;

@@ -2,11 +2,15 @@
 // presses Connect Zendesk, approves in Zendesk's consent window, and lands in Setup; one click
 // connects the SMS sandbox, one creates the Zendesk webhook and triggers; she creates a rule;
 // an agent solves a ticket and the SMS arrives on the sandbox phone. Nothing is typed but the
-// rule's label and text, and nothing is copied from one step to another.
+// rule's label and text, and nothing is copied from one step to another. The Setup checklist then
+// shows the webhook and triggers as Zendesk has them, and pressing Setup again keeps them (the
+// Zendesk fake's snapshot says so).
 // Its own stack, started fresh with the demo account NOT connected (the shared one is connected).
 // The steps build on each other and run in order.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_DEV } from '../../scripts/local-stack.ts';
+import { zendeskControl } from '../fakes/control-client.ts';
 import { TELNYX_DEMO } from '../fakes/telnyx-data.ts';
 import { ZENDESK_DEMO } from '../fakes/zendesk-data.ts';
 import { ARTIFACTS_DIR } from './paths.ts';
@@ -22,11 +26,13 @@ describe('Installing the app in a new account', () => {
   let stopStack: (() => Promise<void>) | undefined;
   let browser: Browser;
   let pg: Playground;
+  let zendeskUrl = '';
   const shot = (name: string) => pg.screenshot('install', name);
 
   beforeAll(async () => {
     const started = await startE2eStack('install', 'none', 'never');
     stopStack = started.stop;
+    zendeskUrl = started.stack.zendeskUrl;
     expect(started.stack.installationId).toBeNull();
     browser = await launchBrowser();
     pg = playground(browser.page);
@@ -100,6 +106,28 @@ describe('Installing the app in a new account', () => {
     await app.getByRole('button', { name: 'Create Zendesk webhook and triggers' }).click();
     await app.getByText('Created the webhook', { exact: false }).waitFor();
     await shot('setup-done');
+  });
+
+  it('the Setup checklist shows the webhook and both triggers active in Zendesk; pressing Setup again keeps them', async () => {
+    const app = pg.navBar();
+    const health = app.getByRole('region', { name: 'Zendesk webhook and triggers' });
+    const met = (testId: string) => health.locator(`[data-testid="${testId}"][data-met="true"]`);
+    const items = ['zendesk-webhook-health', 'zendesk-trigger-health-ticket_solved', 'zendesk-trigger-health-conversation_ended'];
+    for (const id of items) await met(id).waitFor();
+    await health.scrollIntoViewIfNeeded().catch(() => undefined);
+    await shot('setup-health');
+
+    const zd = zendeskControl(zendeskUrl);
+    const before = await zd.account(LOCAL_DEV.subdomain);
+    expect(before.webhooks).toHaveLength(1);
+    expect(before.triggers).toHaveLength(2);
+    await app.getByRole('button', { name: 'Create Zendesk webhook and triggers' }).click();
+    await app.getByText(`Kept the webhook ${before.webhooks[0]?.id}: 0 trigger(s) created, 0 repaired, 0 removed.`).waitFor();
+    const after = await zd.account(LOCAL_DEV.subdomain);
+    expect(after.webhooks.map((w) => w.id)).toEqual(before.webhooks.map((w) => w.id));
+    expect(after.webhooks[0]?.signing_secret).toBe(before.webhooks[0]?.signing_secret);
+    expect(after.triggers.map((t) => [t.id, t.active])).toEqual(before.triggers.map((t) => [t.id, true]));
+    for (const id of items) await met(id).waitFor();
   });
 
   it('Ada creates a rule: only a label and the text are typed', async () => {

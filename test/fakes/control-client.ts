@@ -7,6 +7,7 @@ import type { TelnyxAccountSeed } from './telnyx-data.ts';
 import type {
   ZendeskAccountSnapshot,
   ZendeskAppTokenRequest,
+  ZendeskTicketUpdateResult,
   ZendeskWebhookRequest,
   ZendeskWebhookRequestOptions,
 } from './zendesk-fake.ts';
@@ -79,9 +80,15 @@ export function zendeskControl(url: string) {
     addFault: async (spec: FaultSpec) => (await call<{ fault: Fault }>(url, 'POST', 'faults', spec)).fault,
     faults: async () => (await call<{ faults: Fault[] }>(url, 'GET', 'faults')).faults,
     clearFaults: () => call<{ ok: true }>(url, 'DELETE', 'faults'),
-    /** Sets the ticket solved and returns the signed webhook request Zendesk would send. */
+    /**
+     * Sets the ticket solved (or `options.status`, e.g. `open` to reopen), runs the account's
+     * triggers and returns the signed webhook requests Zendesk would send (the first at the top).
+     */
     solveTicket: (subdomain: string, ticketId: number | string, options: ZendeskWebhookRequestOptions = {}) =>
-      call<ZendeskWebhookRequest>(url, 'POST', `tickets/${subdomain}/${ticketId}/solve`, options),
+      call<ZendeskTicketUpdateResult>(url, 'POST', `tickets/${subdomain}/${ticketId}/solve`, options),
+    /** The chat / messaging session of the ticket ends; the triggers run as for solveTicket. */
+    endConversation: (subdomain: string, ticketId: number | string, options: ZendeskWebhookRequestOptions = {}) =>
+      call<ZendeskTicketUpdateResult>(url, 'POST', `tickets/${subdomain}/${ticketId}/end-conversation`, options),
     /** A signed webhook request for any body, without touching a ticket. */
     webhookRequest: (options: ZendeskWebhookRequestOptions & { body: string; signingSecret: string }) =>
       call<ZendeskWebhookRequest>(url, 'POST', 'webhook-requests', options),
@@ -110,6 +117,14 @@ export function telnyxControl(url: string) {
     /** The message's signed lifecycle callbacks (built once); `deliver` also POSTs them. */
     callbacks: async (messageId: string, options: { deliver?: boolean; timestamp?: string } = {}) =>
       (await call<{ callbacks: SignedCallback[] }>(url, 'POST', `messages/${messageId}/callbacks`, options)).callbacks,
+    /**
+     * A signed outbound event for the message with any status the SDK defines (scheduled,
+     * cancelled, read, ...); the message takes that status. `deliver` also POSTs it.
+     */
+    event: async (
+      messageId: string,
+      event: { eventType: 'message.sent' | 'message.finalized' | 'message.read'; status: string; errors?: unknown[]; deliver?: boolean; timestamp?: string },
+    ) => (await call<{ callback: SignedCallback }>(url, 'POST', `messages/${messageId}/events`, event)).callback,
     setConfig: (config: { autoCallbacks?: boolean; callbackDelayMs?: number }) =>
       call<{ config: { autoCallbacks: boolean; callbackDelayMs: number } }>(url, 'PUT', 'config', config),
     /** base64 raw Ed25519 public key (Mission Control format). */

@@ -207,6 +207,8 @@ export interface ZendeskAccountSeed {
   tickets?: ZendeskTicket[];
   /** Comments per ticket id, oldest first. */
   comments?: Record<string, ZendeskComment[]>;
+  /** Whether the account has messaging (default true): without it, trigger definitions offer no session-state condition. */
+  messaging?: boolean;
 }
 
 const CREATED = '2026-01-05T08:00:00Z';
@@ -786,5 +788,6 @@ export function demoAccount(): Required<ZendeskAccountSeed> {
     ticketFields,
     tickets,
     comments,
+    messaging: true,
   };
 }

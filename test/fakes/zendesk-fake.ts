@@ -12,20 +12,29 @@
 //    refresh tokens lapse. Clients: the account's own (seed) and global ones (control). DELETE
 //    /api/v2/oauth/tokens/current revokes the calling token
 //    (https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token).
-//  - users (me, show, show_many, {id}/group_memberships), custom_roles, groups and ticket_fields
-//    (offset pagination with next_page/previous_page/count, or cursor pagination with
-//    page[size]/page[after] -> meta/links), tickets/{id} with include=users,groups sideloads only
-//    when asked, tickets/{id}/comments, PUT tickets/{id} (comment + fields, returns {ticket, audit};
+//  - users (me, show, show_many, {id}/group_memberships), groups, custom_roles and ticket_fields,
+//    paged as each endpoint documents (100 per page at most): groups, group memberships, comments
+//    and triggers take offset (next_page/previous_page/count) or cursor pagination (page[size]/
+//    page[after] -> meta/links); custom_roles offset only; ticket_fields cursor or none (all
+//    fields at once). tickets/{id} with include=users,groups sideloads only when asked,
+//    tickets/{id}/comments (include=users sideloads each page's authors; sort), DELETE
+//    ticket_fields/{id}, PUT tickets/{id} (comment + fields, returns {ticket, audit};
 //    closed tickets are 422), webhooks (create, list with filter[name_contains] and cursor pages,
-//    show, delete, signing_secret show/reset; admins only), triggers (create/list/show/delete;
-//    admins or custom roles with manage_business_rules).
+//    show, delete, signing_secret show/reset; admins only), triggers (create/list/show/update/
+//    delete, GET triggers/definitions; conditions checked against the definitions, 422 otherwise;
+//    admins or custom roles with manage_business_rules; zendesk-triggers.ts).
 //  - apps/{app_id}/public_key.pem: the app's RSA public key; the matching private key signs ZAF
 //    signed-URL tokens on demand (control `app-tokens`, zendesk-app-signing.ts).
 //  - Paths work with and without `.json`. Errors: 404 RecordNotFound, 422 RecordInvalid with details.
 //  - Webhook calls Zendesk would make, signed per FACTS.md (zendesk-signature.ts), built on demand by
 //    the control API (a trigger's body template is rendered when one targets the webhook).
+//  - Ticket updates made through the control API (solve, reopen, end a chat / messaging
+//    conversation) run the account's active triggers: each trigger whose `all` / `any` conditions
+//    hold (zendesk-triggers.ts) fires its notification_webhook action, rendered and signed with
+//    that webhook's secret; webhooks subscribed to `zen:event-type:ticket.status_changed` get the
+//    event payload. Without any trigger linked to a webhook, the old single request is built.
 // Left out: every other endpoint, search, incremental exports, real rate limiting (inject 429 with a
-// fault), trigger condition evaluation (solving fires the first webhook trigger), placeholder
+// fault), triggers fired by API ticket updates (only control updates fire them), placeholder
 // escaping rules (values are inserted raw), attachments, audits history, brands, organizations,
 // logins (the consent page lets the caller pick the signed-in user), app installations (any app id
 // serves the one key pair).
@@ -66,6 +75,15 @@ import type {
 import { AUTHORIZATION_CODE_TTL_S, authorizationEndpoint, tokenEndpoint } from './zendesk-oauth.ts';
 import type { ZendeskAuthorizationCode, ZendeskOAuthContext } from './zendesk-oauth.ts';
 import { signZendeskWebhook, zendeskTimestamp } from './zendesk-signature.ts';
+import {
+  CONVERSATION_CHANNELS,
+  conditionsProblem,
+  SESSION_STATE_FIELD,
+  triggerDefinitions,
+  triggerFires,
+  VIA_IDS,
+} from './zendesk-triggers.ts';
+import type { Condition, SessionState, TicketUpdate } from './zendesk-triggers.ts';
 
 export { demoAccount, ZENDESK_DEMO } from './zendesk-data.ts';
 export type { ZendeskAccountSeed, ZendeskOAuthClientSeed } from './zendesk-data.ts';
@@ -108,6 +126,10 @@ export interface ZendeskAccountState {
   comments: Map<number, ZendeskComment[]>;
   webhooks: Map<string, ZendeskWebhookState>;
   triggers: (Record<string, unknown> & { id: number })[];
+  /** Chat / messaging session state per ticket id (absent: active for chat and messaging tickets). */
+  sessionStates: Map<number, SessionState>;
+  /** Whether the account has messaging (the session-state trigger condition is offered). */
+  messaging: boolean;
   /** Authorization codes issued by the consent page, by code. */
   authCodes: Map<string, ZendeskAuthorizationCode>;
   /** How many refresh_token grants succeeded. */
@@ -187,8 +209,21 @@ export interface ZendeskWebhookRequestOptions {
   timestamp?: string;
   /** Also POST it to the URL and report the answer in `delivery`. */
   deliver?: boolean;
-  /** solve only: the status to set (default `solved`). */
+  /** solve only: the status to set (default `solved`; `open` reopens). */
   status?: string;
+  /** solve / end-conversation: when the update happens (ISO-8601; default now): the ticket's new `updated_at`. */
+  at?: string;
+}
+
+/**
+ * Answer of `POST /__control/tickets/{sub}/{id}/solve` and `.../end-conversation`: the first
+ * webhook request the update caused (for `webhookId` when given) at the top level, and all of them.
+ */
+export interface ZendeskTicketUpdateResult extends ZendeskWebhookRequest {
+  /** Every request the update caused: fired triggers' webhooks, then event-subscribed webhooks. */
+  requests: ZendeskWebhookRequest[];
+  /** The triggers whose conditions held, in position order. */
+  firedTriggerIds: number[];
 }
 
 /** The webhook request Zendesk would send (headers with Zendesk's capitalisation). */
@@ -197,6 +232,8 @@ export interface ZendeskWebhookRequest {
   webhookId: string;
   headers: Record<string, string>;
   body: string;
+  /** The trigger whose notification_webhook action made this request (absent: event webhook or legacy). */
+  triggerId?: number;
   delivery?: { status: number; body: string; error?: string };
 }
 
@@ -266,6 +303,8 @@ export function buildAccountState(subdomain: string, seed: ZendeskAccountSeed): 
     comments,
     webhooks: new Map(),
     triggers: [],
+    sessionStates: new Map(),
+    messaging: copy.messaging ?? true,
     authCodes: new Map(),
     refreshCount: 0,
     nextId,
@@ -381,8 +420,10 @@ export function renderPlaceholders(template: string, account: ZendeskAccountStat
     'ticket.requester.phone': () => user(ticket.requester_id)?.phone,
     'ticket.assignee.id': () => ticket.assignee_id,
     'ticket.assignee.name': () => user(ticket.assignee_id)?.name,
-    'ticket.updated_at_with_timestamp': () => ticket.updated_at,
-    'ticket.created_at_with_timestamp': () => ticket.created_at,
+    // "expressed as an iso8601 format date/time. Example: 2013-12-12T05:35Z" (to the minute, UTC):
+    // https://support.zendesk.com/hc/en-us/articles/4408886858138 (Zendesk placeholders reference)
+    'ticket.updated_at_with_timestamp': () => toMinute(ticket.updated_at),
+    'ticket.created_at_with_timestamp': () => toMinute(ticket.created_at),
     'ticket.account': () => account.subdomain,
   };
   return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_all, name: string) => {
@@ -400,6 +441,12 @@ export function renderPlaceholders(template: string, account: ZendeskAccountStat
     }
     return asText(lookup[name]?.());
   });
+}
+
+/** `2013-12-12T05:35:21Z` -> `2013-12-12T05:35Z`, the form the `*_with_timestamp` placeholders render. */
+function toMinute(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16)}Z`;
 }
 
 function viaTitle(channel: string): string {
@@ -547,7 +594,11 @@ export async function startZendeskFake(options: { port?: number; host?: string }
       }
       case 'custom_roles': {
         if (method !== 'GET' || id !== undefined) break;
-        return json(200, { custom_roles: account.customRoles });
+        // No pagination method documented, so offset only (100 per page):
+        // https://developer.zendesk.com/api-reference/introduction/pagination/
+        const offsetOnly = new URLSearchParams(q);
+        offsetOnly.delete('page[size]');
+        return json(200, paginate(account.customRoles, offsetOnly, 'custom_roles', listUrl(subdomain, 'custom_roles', offsetOnly)));
       }
       case 'groups': {
         if (method !== 'GET' || sub !== undefined) break;
@@ -557,22 +608,51 @@ export async function startZendeskFake(options: { port?: number; host?: string }
         return group ? json(200, { group }) : notFound();
       }
       case 'ticket_fields': {
-        if (method !== 'GET' || sub !== undefined) break;
-        const fields = account.ticketFields.map((f) => withUrl(subdomain, 'ticket_fields', f));
-        if (id === undefined) {
-          return json(200, paginate(fields, q, 'ticket_fields', listUrl(subdomain, 'ticket_fields', q)));
+        if (sub !== undefined) break;
+        if (method === 'DELETE' && id !== undefined) {
+          // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/#delete-ticket-field (admins, 204)
+          if (!isAdmin) return forbidden();
+          const target = account.ticketFields.find((f) => String(f.id) === id);
+          if (!target) return notFound();
+          // System fields cannot be deleted (the exact answer is not documented: a 422 here).
+          if (target.removable === false) {
+            return recordInvalid({ base: [{ description: 'System ticket fields cannot be deleted', error: 'InvalidValue' }] });
+          }
+          account.ticketFields = account.ticketFields.filter((f) => f !== target);
+          return { status: 204 };
         }
-        const field = fields.find((f) => String(f.id) === id);
-        return field ? json(200, { ticket_field: field }) : notFound();
+        if (method !== 'GET') break;
+        if (id === undefined) {
+          // "Cursor pagination (recommended)" or "No pagination": with page[size], pages of at most
+          // 100 in id order; without it, every field in position order (offset parameters do nothing).
+          // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/#list-ticket-fields
+          const fields = (f: ZendeskTicketField[]) => f.map((field) => withUrl(subdomain, 'ticket_fields', field));
+          if (q.get('page[size]') !== null) {
+            const byId = fields([...account.ticketFields].sort((a, b) => a.id - b.id));
+            return json(200, paginate(byId, q, 'ticket_fields', listUrl(subdomain, 'ticket_fields', q)));
+          }
+          return json(200, { ticket_fields: fields([...account.ticketFields].sort((a, b) => (a.position ?? 0) - (b.position ?? 0))) });
+        }
+        const field = account.ticketFields.find((f) => String(f.id) === id);
+        return field ? json(200, { ticket_field: withUrl(subdomain, 'ticket_fields', field) }) : notFound();
       }
       case 'tickets': {
         if (id === undefined || extra !== undefined) break;
         const ticket = account.tickets.find((t) => String(t.id) === id);
         if (sub === 'comments' && method === 'GET') {
+          // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments
+          // Oldest first; newest first with `sort=-created_at` (cursor) or `sort_order=desc` (offset).
           if (!ticket) return notFound();
           let comments = account.comments.get(ticket.id) ?? [];
-          if (q.get('sort_order') === 'desc') comments = [...comments].reverse();
-          return json(200, paginate(comments, q, 'comments', listUrl(subdomain, `tickets/${ticket.id}/comments`, q)));
+          const cursor = q.get('page[size]') !== null;
+          if (cursor ? q.get('sort') === '-created_at' : q.get('sort_order') === 'desc') comments = [...comments].reverse();
+          const page = paginate(comments, q, 'comments', listUrl(subdomain, `tickets/${ticket.id}/comments`, q));
+          if ((q.get('include') ?? '').split(',').includes('users')) {
+            // include=users sideloads the users of the comments on this page.
+            const authors = new Set((page.comments as ZendeskComment[]).map((c) => c.author_id));
+            page.users = account.users.filter((u) => authors.has(u.id)).map((u) => withUrl(subdomain, 'users', u));
+          }
+          return json(200, page);
         }
         if (sub !== undefined) break;
         if (method === 'GET') {
@@ -594,9 +674,14 @@ export async function startZendeskFake(options: { port?: number; host?: string }
           return json(200, paginate(triggers, q, 'triggers', listUrl(subdomain, 'triggers', q)));
         }
         if (id === undefined && method === 'POST') return createTrigger(account, request.body);
+        // https://developer.zendesk.com/api-reference/ticketing/business-rules/triggers/ (List Ticket Trigger Action and Condition Definitions)
+        if (id === 'definitions' && method === 'GET') {
+          return json(200, { definitions: triggerDefinitions({ messaging: account.messaging }) });
+        }
         const trigger = account.triggers.find((t) => String(t.id) === id);
         if (!trigger) return notFound();
         if (method === 'GET') return json(200, { trigger: withUrl(subdomain, 'triggers', trigger) });
+        if (method === 'PUT') return updateTrigger(account, trigger, request.body);
         if (method === 'DELETE') {
           account.triggers = account.triggers.filter((t) => t !== trigger);
           return { status: 204 };
@@ -817,21 +902,8 @@ export async function startZendeskFake(options: { port?: number; host?: string }
       details.title = [{ description: 'Title: cannot be blank', error: 'BlankValue' }];
     }
     const conditions = input.conditions as { all?: unknown[]; any?: unknown[] } | undefined;
-    if (!conditions || (!conditions.all?.length && !conditions.any?.length)) {
-      details.conditions = [{ description: 'Conditions: cannot be blank', error: 'BlankValue' }];
-    }
     const actions = input.actions as { field?: string; value?: unknown }[] | undefined;
-    if (!Array.isArray(actions) || actions.length === 0) {
-      details.actions = [{ description: 'Actions: cannot be blank', error: 'BlankValue' }];
-    } else {
-      for (const action of actions) {
-        if (action.field !== 'notification_webhook') continue;
-        const webhookId = Array.isArray(action.value) ? String(action.value[0]) : '';
-        if (!account.webhooks.has(webhookId)) {
-          details.actions = [{ description: `Actions: webhook ${webhookId} does not exist`, error: 'InvalidValue' }];
-        }
-      }
-    }
+    Object.assign(details, triggerBodyProblems(account, conditions, actions));
     if (Object.keys(details).length) return recordInvalid(details);
     const now = zendeskTimestamp(new Date());
     const trigger = {
@@ -852,6 +924,61 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     return json(201, { trigger: withUrl(account.subdomain, 'triggers', trigger) });
   }
 
+  /** What is wrong with a trigger's conditions and actions (empty: nothing). */
+  function triggerBodyProblems(
+    account: ZendeskAccountState,
+    conditions: { all?: unknown[]; any?: unknown[] } | undefined,
+    actions: { field?: string; value?: unknown }[] | undefined,
+  ): Record<string, { description: string; error: string }[]> {
+    const details: Record<string, { description: string; error: string }[]> = {};
+    if (!conditions || (!conditions.all?.length && !conditions.any?.length)) {
+      details.conditions = [{ description: 'Conditions: cannot be blank', error: 'BlankValue' }];
+    } else {
+      const problem = conditionsProblem(conditions, triggerDefinitions({ messaging: account.messaging }));
+      if (problem) details.conditions = [{ description: `Conditions: ${problem}`, error: 'InvalidValue' }];
+    }
+    if (!Array.isArray(actions) || actions.length === 0) {
+      details.actions = [{ description: 'Actions: cannot be blank', error: 'BlankValue' }];
+    } else {
+      for (const action of actions) {
+        if (action.field !== 'notification_webhook') continue;
+        const webhookId = Array.isArray(action.value) ? String(action.value[0]) : '';
+        if (!account.webhooks.has(webhookId)) {
+          details.actions = [{ description: `Actions: webhook ${webhookId} does not exist`, error: 'InvalidValue' }];
+        }
+      }
+    }
+    return details;
+  }
+
+  /**
+   * PUT /api/v2/triggers/{id}: "Updating a condition or action updates both the conditions and
+   * actions arrays, clearing all existing values of both arrays"
+   * (https://developer.zendesk.com/api-reference/ticketing/business-rules/triggers/, Update Ticket Trigger).
+   */
+  function updateTrigger(account: ZendeskAccountState, trigger: ZendeskAccountState['triggers'][number], body: unknown): FakeResponse {
+    const input = (body as { trigger?: Record<string, unknown> } | null)?.trigger;
+    if (!input || typeof input !== 'object') {
+      return json(400, { error: 'InvalidParameter', description: 'Parameter trigger is required' });
+    }
+    const details: Record<string, { description: string; error: string }[]> = {};
+    if (input.title !== undefined && (typeof input.title !== 'string' || !input.title.trim())) {
+      details.title = [{ description: 'Title: cannot be blank', error: 'BlankValue' }];
+    }
+    const rules = input.conditions !== undefined || input.actions !== undefined;
+    const conditions = (input.conditions ?? { all: [], any: [] }) as { all?: unknown[]; any?: unknown[] };
+    const actions = (input.actions ?? []) as { field?: string; value?: unknown }[];
+    if (rules) Object.assign(details, triggerBodyProblems(account, conditions, actions));
+    if (Object.keys(details).length) return recordInvalid(details);
+    if (typeof input.title === 'string') Object.assign(trigger, { title: input.title, raw_title: input.title });
+    if (input.active !== undefined) trigger.active = input.active === true;
+    if (typeof input.position === 'number') trigger.position = input.position;
+    if (typeof input.description === 'string') trigger.description = input.description;
+    if (rules) Object.assign(trigger, { conditions: { all: conditions.all ?? [], any: conditions.any ?? [] }, actions });
+    trigger.updated_at = zendeskTimestamp(new Date());
+    return json(200, { trigger: withUrl(account.subdomain, 'triggers', trigger) });
+  }
+
   // --- the control API ---
   // POST /reset {subdomain?}                     whole fake (also global clients, clock) or one account
   // GET  /requests?since&method&pathPattern&subdomain, POST|GET|DELETE /faults   (fake-http.ts)
@@ -864,7 +991,11 @@ export async function startZendeskFake(options: { port?: number; host?: string }
   // PUT  /clock {offsetMs}, GET /clock           shift the fake's clock -> {offsetMs, now}
   // GET  /app-key                                -> {publicKeyPem}
   // POST /app-tokens ZendeskAppTokenRequest      -> {token} (ZAF signed-URL JWT)
-  // POST /tickets/{sub}/{id}/solve, POST /webhook-requests   signed webhook requests
+  // POST /tickets/{sub}/{id}/solve {status?, at?, webhookId?, deliver?, ...}   set the status (default
+  //      solved; `open` reopens) and run the triggers -> ZendeskTicketUpdateResult
+  // POST /tickets/{sub}/{id}/end-conversation {at?, ...}   a chat / messaging ticket's session ends
+  //      (409 for other channels or when it ended already) and the triggers run
+  // POST /webhook-requests                       a signed webhook request for any body
 
   async function control(request: FakeRequest): Promise<FakeResponse> {
     const path = request.path.replace(/^\/__control/, '');
@@ -948,14 +1079,19 @@ export async function startZendeskFake(options: { port?: number; host?: string }
           return json(200, { ok: true });
         }
       }
-      const solveMatch = /^\/tickets\/([A-Za-z0-9][A-Za-z0-9-]*)\/(\d+)\/solve$/.exec(path);
-      if (solveMatch && method === 'POST') {
-        const account = state.accounts.get(solveMatch[1]!);
-        const ticket = account?.tickets.find((t) => t.id === Number(solveMatch[2]));
+      const ticketMatch = /^\/tickets\/([A-Za-z0-9][A-Za-z0-9-]*)\/(\d+)\/(solve|end-conversation)$/.exec(path);
+      if (ticketMatch && method === 'POST') {
+        const account = state.accounts.get(ticketMatch[1]!);
+        const ticket = account?.tickets.find((t) => t.id === Number(ticketMatch[2]));
         if (!account || !ticket) return json(404, { error: 'unknown account or ticket' });
-        ticket.status = (typeof body.status === 'string' ? body.status : 'solved') as ZendeskTicket['status'];
-        ticket.updated_at = zendeskTimestamp(new Date());
-        return json(200, await buildWebhookRequest(account, ticket, body));
+        const at = typeof body.at === 'string' ? new Date(body.at) : new Date();
+        if (Number.isNaN(at.getTime())) return json(400, { error: 'at must be an ISO-8601 time' });
+        const update =
+          ticketMatch[3] === 'solve'
+            ? setTicketStatus(ticket, typeof body.status === 'string' ? body.status : 'solved', at)
+            : endConversation(account, ticket, at);
+        if ('error' in update) return json(update.status, { error: update.error });
+        return json(200, await runTicketUpdate(account, ticket, update, body));
       }
       if (path === '/webhook-requests' && method === 'POST') {
         if (typeof body.body !== 'string') return json(400, { error: 'body (string) is required' });
@@ -992,6 +1128,158 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     for (const name of input.omitClaims ?? []) delete claims[name];
     const key = input.wrongKey === true ? strangerKey.privateKey : state.appKey.privateKey;
     return json(200, { token: signZendeskAppToken(key, claims, input.header ?? {}) });
+  }
+
+  /** A ticket update made through the control API, before the triggers run. */
+  interface ControlUpdate {
+    /** The event the legacy (trigger-less) request names, or null when it sends none. */
+    legacyEvent: 'ticket_solved' | 'conversation_ended' | null;
+    changes: TicketUpdate['changes'];
+  }
+
+  function setTicketStatus(ticket: ZendeskTicket, status: string, at: Date): ControlUpdate | { status: 400; error: string } {
+    if (!ALLOWED_STATUSES.includes(status)) return { status: 400, error: `status must be one of ${ALLOWED_STATUSES.join(', ')}` };
+    const previous = ticket.status;
+    ticket.status = status as ZendeskTicket['status'];
+    ticket.updated_at = zendeskTimestamp(at);
+    return {
+      legacyEvent: status === 'solved' ? 'ticket_solved' : null,
+      changes: previous === status ? {} : { status: { previous, current: status } },
+    };
+  }
+
+  /**
+   * The chat / messaging session of the ticket ends (an agent ends it, or the customer leaves).
+   * "Each messaging conversation has only one session"; after it ended, the customer's next
+   * message starts a new conversation and ticket, and the ticket's status is not changed
+   * (https://support.zendesk.com/hc/en-us/articles/8009788438042).
+   */
+  function endConversation(account: ZendeskAccountState, ticket: ZendeskTicket, at: Date): ControlUpdate | { status: 409; error: string } {
+    if (!CONVERSATION_CHANNELS.has(ticket.via.channel)) {
+      return { status: 409, error: `ticket ${ticket.id} came in via ${ticket.via.channel}: it has no chat or messaging session` };
+    }
+    const previous = account.sessionStates.get(ticket.id) ?? 'active';
+    if (previous === 'ended') return { status: 409, error: `the session of ticket ${ticket.id} has ended already` };
+    account.sessionStates.set(ticket.id, 'ended');
+    ticket.updated_at = zendeskTimestamp(at);
+    return { legacyEvent: 'conversation_ended', changes: { [SESSION_STATE_FIELD]: { previous, current: 'ended' } } };
+  }
+
+  /** The ticket as trigger conditions see it (zendesk-triggers.ts). */
+  function ticketFacts(account: ZendeskAccountState, ticket: ZendeskTicket, changes: TicketUpdate['changes']): TicketUpdate {
+    const viaId = VIA_IDS[ticket.via.channel];
+    const conversation = CONVERSATION_CHANNELS.has(ticket.via.channel);
+    return {
+      values: {
+        status: ticket.status,
+        via_id: viaId === undefined ? null : String(viaId),
+        update_type: 'Change',
+        [SESSION_STATE_FIELD]: conversation ? (account.sessionStates.get(ticket.id) ?? 'active') : null,
+      },
+      changes,
+    };
+  }
+
+  /** zen:event-type:ticket.status_changed, as an event-subscribed webhook receives it. */
+  function statusChangedEvent(ticket: ZendeskTicket, change: { previous: string | null; current: string | null }): string {
+    // https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/ (detail
+    // properties; event.meta.sequence). Status case varies between versions (FACTS.md): upper here.
+    const upper = (s: string | null) => (s === null ? null : s.toUpperCase());
+    return JSON.stringify({
+      type: 'zen:event-type:ticket.status_changed',
+      account_id: 10000001,
+      id: randomUUID(),
+      time: ticket.updated_at,
+      zendesk_event_version: '2022-11-06',
+      subject: `zen:ticket:${ticket.id}`,
+      detail: {
+        actor_id: String(ticket.assignee_id ?? ''),
+        assignee_id: ticket.assignee_id === null ? null : String(ticket.assignee_id),
+        brand_id: String(ticket.brand_id),
+        created_at: ticket.created_at,
+        group_id: ticket.group_id === null ? null : String(ticket.group_id),
+        id: String(ticket.id),
+        is_public: ticket.is_public,
+        organization_id: ticket.organization_id === null ? null : String(ticket.organization_id),
+        priority: ticket.priority === null ? null : ticket.priority.toUpperCase(),
+        requester_id: String(ticket.requester_id),
+        status: upper(ticket.status),
+        subject: ticket.subject,
+        submitter_id: String(ticket.submitter_id),
+        tags: ticket.tags,
+        type: ticket.type === null ? null : ticket.type.toUpperCase(),
+        updated_at: ticket.updated_at,
+        via: { channel: ticket.via.channel },
+      },
+      event: { current: upper(change.current), previous: upper(change.previous), meta: { sequence: { id: randomUUID(), position: 1 } } },
+    });
+  }
+
+  /**
+   * Runs the account's active triggers on a control update (position order, one pass) and builds
+   * the webhook requests they cause, plus the event payload for webhooks subscribed to status
+   * changes. Without any trigger linked to a webhook (nor an event-subscribed one), the old single
+   * request is built instead, so tests that sign with a chosen secret keep working.
+   */
+  async function runTicketUpdate(
+    account: ZendeskAccountState,
+    ticket: ZendeskTicket,
+    update: ControlUpdate,
+    options: Record<string, unknown>,
+  ): Promise<ZendeskTicketUpdateResult> {
+    const wantedId = typeof options.webhookId === 'string' ? options.webhookId : undefined;
+    const webhookActions = (t: ZendeskAccountState['triggers'][number]) =>
+      (t.actions as { field?: string; value?: unknown }[]).filter(
+        (a): a is { field: string; value: unknown[] } => a.field === 'notification_webhook' && Array.isArray(a.value),
+      );
+    const liveHook = (id: string) => {
+      const hook = account.webhooks.get(id);
+      return hook && hook.webhook.status === 'active' ? hook : undefined;
+    };
+    const linked = account.triggers.filter(
+      (t) => t.active === true && webhookActions(t).some((a) => (wantedId ? String(a.value[0]) === wantedId : liveHook(String(a.value[0])))),
+    );
+    const eventHooks = [...account.webhooks.values()].filter(
+      (h) =>
+        h.webhook.status === 'active' &&
+        (h.webhook.subscriptions as unknown[]).includes('zen:event-type:ticket.status_changed') &&
+        (!wantedId || h.webhook.id === wantedId),
+    );
+    const pass = { timestamp: options.timestamp, webhookUrl: options.webhookUrl };
+    const requests: ZendeskWebhookRequest[] = [];
+    let firedTriggerIds: number[] = [];
+    if (linked.length === 0 && eventHooks.length === 0) {
+      if (update.legacyEvent !== null) {
+        const legacy = { ticket_id: String(ticket.id), event: update.legacyEvent, status: ticket.status, updated_at: ticket.updated_at };
+        requests.push(await buildWebhookRequest(account, ticket, { ...options, deliver: false, body: options.body ?? JSON.stringify(legacy) }));
+      }
+    } else {
+      const facts = ticketFacts(account, ticket, update.changes);
+      const fired = account.triggers
+        .filter((t) => t.active === true)
+        .sort((a, b) => Number(a.position) - Number(b.position))
+        .filter((t) => triggerFires(t.conditions as { all?: Condition[]; any?: Condition[] }, facts));
+      firedTriggerIds = fired.map((t) => t.id);
+      for (const trigger of fired) {
+        for (const action of webhookActions(trigger)) {
+          const hook = liveHook(String(action.value[0]));
+          if (!hook) continue;
+          const body = renderPlaceholders(String(action.value[1] ?? ''), account, ticket);
+          requests.push({ ...(await buildWebhookRequest(account, ticket, { ...pass, webhookId: hook.webhook.id, body })), triggerId: trigger.id });
+        }
+      }
+      const statusChange = update.changes.status;
+      if (statusChange) {
+        for (const hook of eventHooks) {
+          requests.push(await buildWebhookRequest(account, ticket, { ...pass, webhookId: hook.webhook.id, body: statusChangedEvent(ticket, statusChange) }));
+        }
+      }
+    }
+    if (options.deliver === true) {
+      for (const r of requests) r.delivery = r.url ? await postWebhook(r.url, r.headers, r.body) : { status: 0, body: '', error: 'no webhookUrl' };
+    }
+    const top = requests.find((r) => !wantedId || r.webhookId === wantedId) ?? { url: null, webhookId: wantedId ?? '', headers: {}, body: '' };
+    return { ...top, requests, firedTriggerIds };
   }
 
   async function buildWebhookRequest(

@@ -1,6 +1,6 @@
 // The HTTP surface: one Hono app, routes mounted per area, one error mapping, one OpenAPI
 // document generated from the same zod schemas that validate requests (GET /openapi.json).
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiError, FieldError } from '../../../shared/schemas/api.ts';
 import { AppError, UpstreamError } from '../errors.ts';
@@ -53,7 +53,16 @@ export function createApp() {
   // The path is not echoed back (it is the caller's input).
   app.notFound((c) => c.json(errorBody('not_found', 'No such route'), 404));
 
-  app.get('/health', (c) => c.json({ ok: true }));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags: ['Operations'],
+      summary: 'Liveness: the worker answers (touches no binding)',
+      responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } } },
+    }),
+    (c) => c.json({ ok: true as const }, 200),
+  );
 
   app.route('/app', appPages);
   app.route('/', connectApi);

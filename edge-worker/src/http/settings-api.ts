@@ -1,7 +1,9 @@
 // Installation settings and write-only credentials, the caller, the sender-number picker and
 // the audit log. Secrets go in and never come out: responses carry ConnectionStatus only.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { AuditEntry, Requirements } from '../../../shared/schemas/api.ts';
+import { APIError } from 'telnyx';
+import { ApiError, AuditEntry, Requirements } from '../../../shared/schemas/api.ts';
+import { TelnyxSenders } from '../../../shared/schemas/telnyx.ts';
 import {
   ConnectionStatus,
   Settings,
@@ -19,14 +21,16 @@ import {
   type Installation,
 } from '../db/installations.ts';
 import { clearCachedRolesStatement } from '../db/user-roles.ts';
+import { listWebhookSecretIds } from '../db/webhook-secrets.ts';
 import type { Env } from '../env.ts';
-import { AppError, invalid, notFound } from '../errors.ts';
+import { AppError, invalid, notFound, UpstreamError } from '../errors.ts';
 import { readRequirements } from '../rules/requirements.ts';
-import { createTelnyx, listSenderNumbers, telnyxFor } from '../telnyx/client.ts';
+import { createTelnyx, readSenders, telnyxFor } from '../telnyx/client.ts';
 import { requireAdmin, requireManager } from './auth.ts';
 import type { AppEnv, Caller } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
 import { webhookUrls } from './webhook-urls.ts';
+import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 
 const SettingsView = z
   .object({
@@ -54,7 +58,8 @@ async function readConnection(env: Env, inst: Installation): Promise<ConnectionS
       state: inst.status === 'reconnect_needed' ? 'reconnect_needed' : oauth ? 'connected' : 'not_connected',
       tokenExpiresAt: oauth?.expiresAt ?? null,
     },
-    webhookSigningSecretSet: inst.sealed.webhookSecret !== null,
+    // The legacy single secret, or one per Zendesk webhook stored by Setup (db/webhook-secrets.ts).
+    webhookSigningSecretSet: inst.sealed.webhookSecret !== null || (await listWebhookSecretIds(env.DB, inst.id)).length > 0,
   };
 }
 
@@ -178,6 +183,7 @@ settingsApi.openapi(
     const caller = c.get('caller');
     const now = new Date().toISOString();
     await updateWebhookSecret(c.env.DB, c.env.SECRETS_KEY, caller.installation.id, c.req.valid('json').signingSecret, now);
+    forgetZendeskWebhookKeys(caller.installation.id);
     await auditSettings(c.env, caller, 'zendesk_webhook_secret.update', { signingSecret: { from: '[redacted]', to: '[redacted]' } }, now).run();
     return c.json(await settingsView(c.env, caller.installation.id), 200);
   },
@@ -185,14 +191,20 @@ settingsApi.openapi(
 
 settingsApi.openapi(
   createRoute({
-    method: 'get', path: '/telnyx/numbers', tags, security: bearerSecurity, summary: "The messaging profile's SMS numbers (sender picker)",
-    responses: { 200: jsonResponse(z.object({ messagingProfileId: z.string().nullable(), numbers: z.array(z.object({ phoneNumber: z.string() })) }), 'Numbers'), ...authErrors },
+    method: 'get', path: '/telnyx/numbers', tags, security: bearerSecurity,
+    summary: "The messaging profile's senders (sender picker): each number with its type and whether it can text US recipients (10DLC campaign assignment, toll-free verification), and the profile's alphanumeric sender IDs",
+    responses: { 200: jsonResponse(TelnyxSenders, 'Senders'), ...authErrors, 503: { description: 'Telnyx did not answer as expected', content: { 'application/json': { schema: ApiError } } } },
   }),
   async (c) => {
     const conn = await telnyxFor(c.env, c.get('caller').installation);
-    if (!conn) return c.json({ messagingProfileId: null, numbers: [] }, 200);
-    const numbers = await listSenderNumbers(conn);
-    return c.json({ messagingProfileId: conn.messagingProfileId, numbers: numbers.map((phoneNumber) => ({ phoneNumber })) }, 200);
+    if (!conn) return c.json({ messagingProfileId: null, numbers: [], alphanumericSenders: [] } satisfies TelnyxSenders, 200);
+    try {
+      return c.json(await readSenders(conn), 200);
+    } catch (err) {
+      // The profile itself could not be read (key revoked, profile deleted, Telnyx down).
+      if (err instanceof APIError) throw new UpstreamError('telnyx', typeof err.status === 'number' ? err.status : 0, err.message);
+      throw err;
+    }
   },
 );
 

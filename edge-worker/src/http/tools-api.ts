@@ -1,14 +1,18 @@
 // Helpers of the rule editor and setup screen: preview a rule's exact message for a real ticket,
-// send a test SMS, and create the Zendesk webhook and triggers in one action.
+// send a test SMS, and create (or find and repair) the Zendesk webhook and triggers in one action,
+// with a health read of them (zendesk/setup.ts).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { maskPhone, normalizePhone } from '../../../shared/phone/normalize.ts';
+import { normalizeSender } from '../../../shared/phone/sender.ts';
 import { compileRules, explainRules } from '../../../shared/rules/evaluate.ts';
+import { ZendeskSetupHealth, ZendeskSetupResult } from '../../../shared/schemas/api.ts';
 import { RuleInput } from '../../../shared/schemas/rule.ts';
 import { Send } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
 import { insertAuditStatement } from '../db/audit.ts';
 import { listOptedOut } from '../db/opt-outs.ts';
-import { updateWebhookSecret, updateZendeskSetup } from '../db/installations.ts';
+import { updateZendeskSetup } from '../db/installations.ts';
+import { deleteWebhookSecretsStatement, listWebhookSecretIds, upsertWebhookSecretStatement } from '../db/webhook-secrets.ts';
 import { AppError, invalid, UpstreamError } from '../errors.ts';
 import { composeForRule, createSummaryLoader } from '../pipeline/compose-for-rule.ts';
 import { buildSnapshot, type Snapshot } from '../pipeline/interaction-snapshot.ts';
@@ -16,12 +20,14 @@ import { resolveRecipients } from '../pipeline/recipients.ts';
 import { telnyxFor } from '../telnyx/client.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
+import { ensureZendeskSetup, readZendeskSetupHealth } from '../zendesk/setup.ts';
 import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
 import { APIError } from 'telnyx';
 import { requireAdmin, requireManager } from './auth.ts';
 import type { AppEnv } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
 import { webhookUrls } from './webhook-urls.ts';
+import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 
 const TicketId = z.string().trim().regex(/^\d+$/, 'Must be a Zendesk ticket id');
 
@@ -39,7 +45,6 @@ const PreviewResponse = z
   .meta({ id: 'PreviewResponse' });
 
 const TestSendRequest = z.object({ rule: RuleInput, ticketId: TicketId.optional(), to: z.string().trim().min(3, 'Enter a phone number').max(32) });
-const SetupResponse = z.object({ webhookId: z.string(), triggerIds: z.array(z.string()) }).meta({ id: 'SetupResponse' });
 
 async function loadSnapshot(zendesk: ZendeskClient, installationId: string, ticketId: string): Promise<Snapshot> {
   try {
@@ -109,7 +114,7 @@ toolsApi.openapi(
     const settings = installation.settings;
     const number = normalizePhone(to, settings.defaultCountry);
     if (!number.ok) throw invalid([{ field: 'to', reason: number.reason }]);
-    const sender = normalizePhone(rule.senderNumber, settings.defaultCountry);
+    const sender = normalizeSender(rule.senderNumber, settings.defaultCountry);
     if (!sender.ok) throw invalid([{ field: 'rule.senderNumber', reason: sender.reason }]);
     const conn = await telnyxFor(c.env, installation);
     if (!conn) throw new AppError('requirements_not_met', 'Connect Telnyx before sending a test message');
@@ -130,7 +135,7 @@ toolsApi.openapi(
     let code: string | null = null;
     let messageId: string | null = null;
     try {
-      const res = await conn.client.messages.send({ from: sender.e164, to: number.e164, text: message.text, messaging_profile_id: conn.messagingProfileId });
+      const res = await conn.client.messages.send({ from: sender.sender, to: number.e164, text: message.text, messaging_profile_id: conn.messagingProfileId });
       messageId = res.data?.id ?? null;
     } catch (err) {
       status = 'failed';
@@ -155,7 +160,7 @@ toolsApi.openapi(
         ruleLabel: rule.label,
         recipientKind: 'other' as const,
         recipientMasked: maskPhone(number.e164),
-        fromNumber: sender.e164,
+        fromNumber: sender.sender,
         body: message.text,
         segments: message.segments,
         encoding: message.encoding,
@@ -178,60 +183,71 @@ toolsApi.openapi(
 toolsApi.openapi(
   createRoute({
     method: 'post', path: '/setup/zendesk', tags: ['Settings'], security: bearerSecurity,
-    summary: 'Create the Zendesk webhook and the "solved" / "conversation ended" triggers, and store the signing secret (admins)',
-    responses: { 201: jsonResponse(SetupResponse, 'Created'), ...authErrors, 409: errors[409] },
+    summary: 'Create, or find and repair, the Zendesk webhook and the "solved" / "conversation ended" triggers, and store the signing secrets (admins; safe to press again)',
+    responses: {
+      201: jsonResponse(ZendeskSetupResult, 'Set up with a new webhook, and the health after it'),
+      200: jsonResponse(ZendeskSetupResult, 'The existing webhook was kept (triggers reused, repaired or made), and the health after it'),
+      ...authErrors,
+      409: errors[409],
+    },
     middleware: [requireAdmin] as const,
   }),
   async (c) => {
     const caller = c.get('caller');
     const { installation } = caller;
     const zendesk = await zendeskFor(c.env, installation);
-    const urls = webhookUrls(c.env, installation.id);
-    // https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/
-    const webhook = await zendesk.createWebhook({
-      name: 'Post-interaction SMS',
-      status: 'active',
-      endpoint: urls.zendesk,
-      http_method: 'POST',
-      request_format: 'json',
-      subscriptions: ['conditional_ticket_events'],
-    });
-    const secret = await zendesk.readWebhookSigningSecret(String(webhook.id));
+    const endpoint = webhookUrls(c.env, installation.id).zendesk;
+    const previous = installation.zendeskSetup;
     const now = new Date().toISOString();
-    await updateWebhookSecret(c.env.DB, c.env.SECRETS_KEY, installation.id, secret, now);
-    // The body carries ids only (FACTS.md: placeholder escaping is unconfirmed); the worker
-    // fetches the rest through the API. "value" is the "changed to" operator in Zendesk's
-    // conditions reference.
-    const body = (event: string) => JSON.stringify({ ticket_id: '{{ticket.id}}', event });
-    const solved = await zendesk.createTrigger({
-      title: 'Post-interaction SMS: ticket solved',
-      conditions: { all: [{ field: 'status', operator: 'value', value: 'solved' }], any: [] },
-      actions: [{ field: 'notification_webhook', value: [String(webhook.id), body('ticket_solved')] }],
-    });
-    // Chat and messaging tickets that are solved also end the conversation. Zendesk has no
-    // "conversation ended" event (FACTS.md); admins can refine these conditions in Zendesk.
-    const ended = await zendesk.createTrigger({
-      title: 'Post-interaction SMS: chat or messaging conversation ended',
-      conditions: {
-        all: [{ field: 'status', operator: 'value', value: 'solved' }],
-        any: [
-          { field: 'via_id', operator: 'is', value: 'chat' },
-          { field: 'via_id', operator: 'is', value: 'native_messaging' },
-        ],
+    const outcome = await ensureZendeskSetup(zendesk, {
+      endpoint,
+      stored: previous,
+      storeSecrets: async (secrets) => {
+        await c.env.DB.batch(
+          await Promise.all([...secrets].map(([id, secret]) => upsertWebhookSecretStatement(c.env.DB, c.env.SECRETS_KEY, installation.id, id, secret, now))),
+        );
+        forgetZendeskWebhookKeys(installation.id);
       },
-      actions: [{ field: 'notification_webhook', value: [String(webhook.id), body('conversation_ended')] }],
     });
     // Remembered so that a disconnect removes exactly what the product created.
-    await updateZendeskSetup(c.env.DB, installation.id, { webhookId: String(webhook.id), triggerIds: [String(solved.id), String(ended.id)] }, now);
+    const setup = { webhookId: outcome.webhookId, triggerIds: outcome.triggerIds };
+    await updateZendeskSetup(c.env.DB, installation.id, setup, now);
+    const removedWebhooks = outcome.removedWebhookIds.filter((id) => id !== outcome.webhookId);
+    if (removedWebhooks.length) await deleteWebhookSecretsStatement(c.env.DB, installation.id, removedWebhooks).run();
+    forgetZendeskWebhookKeys(installation.id);
     await insertAuditStatement(c.env.DB, {
       installationId: installation.id,
       actorUserId: caller.userId,
       actorRole: caller.role,
       action: 'zendesk.setup',
-      subjectId: String(webhook.id),
-      changes: { webhook: { from: null, to: String(webhook.id) }, triggers: { from: null, to: [String(solved.id), String(ended.id)] } },
+      subjectId: outcome.webhookId,
+      changes: {
+        webhook: { from: previous?.webhookId ?? null, to: outcome.webhookId },
+        triggers: { from: previous?.triggerIds ?? null, to: outcome.triggerIds },
+      },
       now,
     }).run();
-    return c.json({ webhookId: String(webhook.id), triggerIds: [String(solved.id), String(ended.id)] }, 201);
+    const health = await readZendeskSetupHealth(zendesk, { endpoint, stored: setup, secretIds: await listWebhookSecretIds(c.env.DB, installation.id) });
+    const result = { ...setup, changes: outcome.changes, health };
+    return outcome.changes.webhookCreated ? c.json(result, 201) : c.json(result, 200);
+  },
+);
+
+toolsApi.openapi(
+  createRoute({
+    method: 'get', path: '/setup/zendesk', tags: ['Settings'], security: bearerSecurity,
+    summary: 'Whether the webhook and triggers Setup made exist and are active in Zendesk (read from Zendesk; admins and supervisors)',
+    responses: { 200: jsonResponse(ZendeskSetupHealth, 'Health'), ...authErrors },
+    middleware: [requireManager] as const,
+  }),
+  async (c) => {
+    const { installation } = c.get('caller');
+    const zendesk = await zendeskFor(c.env, installation);
+    const health = await readZendeskSetupHealth(zendesk, {
+      endpoint: webhookUrls(c.env, installation.id).zendesk,
+      stored: installation.zendeskSetup,
+      secretIds: await listWebhookSecretIds(c.env.DB, installation.id),
+    });
+    return c.json(health, 200);
   },
 );

@@ -1,93 +1,186 @@
-// In: a Zendesk webhook says an interaction ended. raw text -> verify -> parse -> record the
-// receipt (deduplicated) -> enqueue -> 2xx, in a few milliseconds. Everything slow happens in
-// the queue consumer. Accepts the trigger body we install ({"ticket_id","event"}) and the
+// In: a Zendesk webhook says an interaction ended. headers -> raw text (capped while it streams)
+// -> verify -> parse -> record the receipt (keyed on the ending, db/interactions.ts) -> enqueue ->
+// 2xx, in a few milliseconds. Everything slow happens in the queue consumer. Accepts the trigger
+// body Setup installs ({"ticket_id","event","updated_at"}) and the
 // zen:event-type:ticket.status_changed event webhook envelope.
-import { Hono } from 'hono';
-import { z } from 'zod';
+// Refusals that need no key come first (signature headers, replay window), then the size cap, then
+// the key from a per-isolate cache (http/zendesk-webhook-keys.ts). An unknown installation answers
+// exactly like a known one with a wrong signature, so ids cannot be probed.
+// The route is plain Hono (the raw body must be verified before it is parsed); it is documented
+// in /openapi.json through the registry.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ApiError } from '../../../shared/schemas/api.ts';
 import { EndEvent } from '../../../shared/schemas/rule.ts';
 import { randomToken } from '../crypto/secrets.ts';
-import { readInstallation, readWebhookSecret } from '../db/installations.ts';
-import { recordReceipt } from '../db/interactions.ts';
-import { AppError, invalid, notFound } from '../errors.ts';
-import { verifyZendeskSignature } from '../verify/zendesk-signature.ts';
+import { endMoment, recordReceipt } from '../db/interactions.ts';
+import { AppError, invalid } from '../errors.ts';
+import { log } from '../log.ts';
+import {
+  checkZendeskSignatureHeaders,
+  importZendeskSigningKey,
+  verifyZendeskSignature,
+  type ZendeskSignatureFailure,
+} from '../verify/zendesk-signature.ts';
+import { readBodyCapped } from './capped-body.ts';
 import type { AppEnv } from './context.ts';
 import { toFieldErrors } from './validation.ts';
+import { forgetZendeskWebhookKeys, zendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 const TicketId = z.union([z.string().regex(/^\d+$/, 'Must be a ticket id'), z.number().int().positive()]).transform(String);
 
-/** The body of the trigger-connected webhook (see http/setup-api.ts for what we install). */
-const TriggerBody = z.object({ ticket_id: TicketId, event: EndEvent });
+/**
+ * The body of the trigger-connected webhook (zendesk/setup.ts installs it). `updated_at` is
+ * {{ticket.updated_at_with_timestamp}}: Zendesk's time of the update that fired the trigger, to
+ * the minute; bodies of triggers installed before it existed have none.
+ */
+export const ZendeskTriggerBody = z
+  .object({
+    ticket_id: TicketId,
+    event: EndEvent,
+    updated_at: z.string().optional().meta({ description: 'The ticket update time ({{ticket.updated_at_with_timestamp}}), e.g. 2026-12-01T10:15Z' }),
+  })
+  .meta({ id: 'ZendeskTriggerBody' });
 
-/** Zendesk event webhook envelope for ticket status changes (FACTS.md). */
-const StatusChangedEvent = z.object({
-  type: z.literal('zen:event-type:ticket.status_changed'),
-  detail: z.object({ id: TicketId }),
-  event: z.object({ current: z.string(), previous: z.string().nullish() }),
-});
+/** Zendesk event webhook envelope for ticket status changes (FACTS.md; detail.updated_at per the ticket events reference). */
+export const ZendeskStatusChangedEvent = z
+  .object({
+    type: z.literal('zen:event-type:ticket.status_changed'),
+    time: z.string().optional(),
+    detail: z.object({ id: TicketId, updated_at: z.string().optional() }),
+    event: z.object({ current: z.string(), previous: z.string().nullish() }),
+  })
+  .meta({ id: 'ZendeskStatusChangedEvent' });
 
-export type ParsedEnd = { ticketId: string; event: EndEvent; source: 'trigger' | 'event_webhook' } | { ignored: string };
+const Accepted = z
+  .object({
+    accepted: z.literal(true),
+    interactionId: z.string(),
+    /** A receipt seen before (a redelivery, or the other source of one solve). */
+    duplicate: z.boolean(),
+    /** This end event joined the interaction of the same conversation (chat ended + solved). */
+    joined: z.boolean(),
+  })
+  .meta({ id: 'ZendeskWebhookAccepted' });
+const Ignored = z.object({ accepted: z.literal(false), ignored: z.string() }).meta({ id: 'ZendeskWebhookIgnored' });
+
+export type ParsedEnd =
+  | { ticketId: string; event: EndEvent; source: 'trigger' | 'event_webhook'; moment: string | null }
+  | { ignored: string };
 
 export function parseEndOfInteraction(json: unknown): ParsedEnd {
   if (json && typeof json === 'object' && 'type' in json) {
-    const parsed = StatusChangedEvent.safeParse(json);
+    const parsed = ZendeskStatusChangedEvent.safeParse(json);
     if (!parsed.success) {
       if (typeof json.type === 'string' && json.type !== 'zen:event-type:ticket.status_changed') return { ignored: `event type ${json.type}` };
       throw invalid(toFieldErrors(parsed.error));
     }
     // Status case varies between event versions (FACTS.md): compare case-insensitively.
     if (parsed.data.event.current.toLowerCase() !== 'solved') return { ignored: `status changed to ${parsed.data.event.current}` };
-    return { ticketId: parsed.data.detail.id, event: 'ticket_solved', source: 'event_webhook' };
+    const at = parsed.data.detail.updated_at ?? parsed.data.time;
+    return { ticketId: parsed.data.detail.id, event: 'ticket_solved', source: 'event_webhook', moment: at ? endMoment(at) : null };
   }
-  const parsed = TriggerBody.safeParse(json);
+  const parsed = ZendeskTriggerBody.safeParse(json);
   if (!parsed.success) throw invalid(toFieldErrors(parsed.error));
-  return { ticketId: parsed.data.ticket_id, event: parsed.data.event, source: 'trigger' };
+  const { ticket_id: ticketId, event, updated_at: at } = parsed.data;
+  const moment = at ? endMoment(at) : null;
+  // A placeholder Zendesk left empty or changed: the receipt still counts (keyed as a legacy one).
+  if (at !== undefined && moment === null) log('warn', 'zendesk webhook time not understood', { ticketId });
+  return { ticketId, event, source: 'trigger', moment };
 }
 
-export const zendeskWebhook = new Hono<AppEnv>();
+const refused = (reason: ZendeskSignatureFailure) => new AppError('unauthorized', `Webhook signature rejected: ${reason}`);
+
+/** Verifies with a throwaway key when there is no real one, so every refusal costs about the same. */
+let throwawayKey: CryptoKey | null = null;
+
+export const zendeskWebhook = new OpenAPIHono<AppEnv>();
 
 zendeskWebhook.post('/:installationId', async (c) => {
-  const installation = await readInstallation(c.env.DB, c.req.param('installationId'));
-  if (!installation) throw notFound('Installation');
-  const secret = await readWebhookSecret(c.env.SECRETS_KEY, installation);
-  if (!secret) throw new AppError('unauthorized', 'No Zendesk webhook signing secret is configured for this installation');
-
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large', `Body larger than ${MAX_WEBHOOK_BYTES} bytes`);
-  const raw = await c.req.text();
-  if (raw.length > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large', `Body larger than ${MAX_WEBHOOK_BYTES} bytes`);
-
   const now = Date.now();
-  const verdict = await verifyZendeskSignature(
-    secret,
-    raw,
+  const headers = checkZendeskSignatureHeaders(
     { signature: c.req.header('x-zendesk-webhook-signature'), timestamp: c.req.header('x-zendesk-webhook-signature-timestamp') },
     now,
   );
-  if (!verdict.ok) throw new AppError('unauthorized', `Webhook signature rejected: ${verdict.reason}`);
+  if (!headers.ok) throw refused(headers.reason);
+
+  const body = await readBodyCapped(c.req.raw, MAX_WEBHOOK_BYTES);
+  if (!body.ok) throw new AppError('payload_too_large', `Body larger than ${MAX_WEBHOOK_BYTES} bytes`);
+
+  const installationId = c.req.param('installationId');
+  const found = await zendeskWebhookKeys(c.env, installationId, c.req.header('x-zendesk-webhook-id') ?? null, now);
+  const keys = found.known ? found.keys : [];
+  throwawayKey ??= await importZendeskSigningKey(randomToken(32));
+  let verified = false;
+  for (const key of keys.length ? keys : [throwawayKey]) {
+    if ((await verifyZendeskSignature(key, body.text, headers)).ok && key !== throwawayKey) {
+      verified = true;
+      break;
+    }
+  }
+  if (!verified) throw refused('bad_signature');
 
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(body.text);
   } catch {
     throw new AppError('bad_request', 'Body is not JSON');
   }
   const end = parseEndOfInteraction(json);
-  if ('ignored' in end) return c.json({ accepted: false, ignored: end.ignored }, 200);
+  if ('ignored' in end) return c.json({ accepted: false as const, ignored: end.ignored }, 200);
 
-  const { interaction, created } = await recordReceipt(c.env.DB, {
+  const recorded = await recordReceipt(c.env.DB, {
     id: `ix_${randomToken(12)}`,
-    installationId: installation.id,
+    installationId,
     ticketId: end.ticketId,
     event: end.event,
     source: end.source,
+    moment: end.moment,
     nowMs: now,
   });
-  // A duplicate still re-enqueues while the first receipt is unprocessed: if the first enqueue
-  // was lost, Zendesk's redelivery heals it. The consumer is idempotent.
-  if (created || interaction.status === 'received') {
-    await c.env.SEND_QUEUE.send({ kind: 'interaction', interactionId: interaction.id, installationId: installation.id });
+  if (!recorded) {
+    // Disconnected since its keys were cached: from now on it is an unknown installation.
+    forgetZendeskWebhookKeys(installationId);
+    throw refused('bad_signature');
   }
-  return c.json({ accepted: true, interactionId: interaction.id, duplicate: !created }, created ? 202 : 200);
+  const { interaction, outcome } = recorded;
+  // A duplicate still re-enqueues while the interaction is unprocessed: if the first enqueue was
+  // lost, Zendesk's redelivery heals it. The consumer is idempotent.
+  if (outcome !== 'duplicate' || interaction.status === 'received') {
+    await c.env.SEND_QUEUE.send({ kind: 'interaction', interactionId: interaction.id, installationId });
+  }
+  const answer = { accepted: true as const, interactionId: interaction.id, duplicate: outcome === 'duplicate', joined: outcome === 'joined' };
+  return outcome === 'duplicate' ? c.json(answer, 200) : c.json(answer, 202);
+});
+
+const errorContent = (description: string) => ({ description, content: { 'application/json': { schema: ApiError } } });
+
+zendeskWebhook.openAPIRegistry.registerPath({
+  method: 'post',
+  path: '/{installationId}',
+  tags: ['Webhooks'],
+  summary: 'Zendesk says a ticket was solved or a chat / messaging conversation ended (signed by Zendesk)',
+  description:
+    'Verified with the HMAC signing secret of the webhook named by X-Zendesk-Webhook-Id (or the legacy single secret) over the raw body, within a 5-minute replay window. Receipts are keyed on the ending (ticket, event, Zendesk time to the minute): redeliveries answer 200 with duplicate=true.',
+  request: {
+    params: z.object({ installationId: z.string().meta({ example: 'inst_0123456789ab' }) }),
+    headers: z.object({
+      'x-zendesk-webhook-signature': z.string(),
+      'x-zendesk-webhook-signature-timestamp': z.string(),
+      'x-zendesk-webhook-id': z.string().optional(),
+    }),
+    body: { required: true, content: { 'application/json': { schema: z.union([ZendeskTriggerBody, ZendeskStatusChangedEvent]) } } },
+  },
+  responses: {
+    202: { description: 'A new end of an interaction was recorded and queued', content: { 'application/json': { schema: Accepted } } },
+    200: {
+      description: 'A duplicate receipt, or an event that ends nothing (ignored)',
+      content: { 'application/json': { schema: z.union([Accepted, Ignored]) } },
+    },
+    400: errorContent('The body is not JSON'),
+    401: errorContent('Missing, stale or wrong signature; also for an unknown installation'),
+    413: errorContent('Body larger than 64 KiB'),
+    422: errorContent('The body is neither the trigger body nor a status-changed event'),
+  },
 });

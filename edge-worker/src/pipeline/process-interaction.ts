@@ -1,8 +1,10 @@
 // The pipeline for one ended interaction, run by the queue consumer:
-//   1. load the interaction and its installation (done already? stop: redeliveries are no-ops)
+//   1. load the interaction, its end events (a conversation's end and its solve may both be
+//      there: db/interactions.ts) and its installation (done already? stop: redeliveries are no-ops)
 //   2. fetch the ticket with users and groups sideloaded (1 Zendesk call) and the ticket field
 //      metadata (cached per isolate)
-//   3. evaluate the installation's rules (shared/rules/evaluate.ts)
+//   3. evaluate the installation's rules (shared/rules/evaluate.ts) for each end event; a rule
+//      that fires for both is one rule (its sends are unique per interaction and recipient)
 //   4. per matched rule: resolve recipients, compose ONE message (summary when enabled)
 //   5. decide per recipient: reserve, hold for quiet hours, or skip with a reason
 //      (no valid number, duplicate, SMS not connected, opted out, frequency cap, rule disabled)
@@ -11,7 +13,9 @@
 //   7. send each reserved send now (claimed first, send/send-sms.ts makes the Telnyx call);
 //      enqueue send jobs for retries and for held sends, delayed until quiet hours end
 //   8. mark the interaction done (only now: a crash before it means the queue redelivers, and
-//      the stored rows and their claims make the rerun send nothing twice)
+//      the stored rows and their claims make the rerun send nothing twice), unless an end event
+//      joined meanwhile: then the joining receipt's job runs it again, and only sends for rules
+//      and recipients not stored yet are added
 //   9. optionally add an internal note to the ticket listing what was sent (once)
 import { maskPhone } from '../../../shared/phone/normalize.ts';
 import { compileRules, evaluateRules } from '../../../shared/rules/evaluate.ts';
@@ -19,7 +23,7 @@ import type { Rule } from '../../../shared/schemas/rule.ts';
 import type { SendReason, SendStatus } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
 import { readInstallation, type Installation } from '../db/installations.ts';
-import { claimInteraction, claimNote, setInteractionStatusStatement, type InteractionRow } from '../db/interactions.ts';
+import { claimInteraction, claimNote, finishInteraction, listInteractionEvents, type InteractionRow } from '../db/interactions.ts';
 import { listOptedOut } from '../db/opt-outs.ts';
 import { listRules } from '../db/rules.ts';
 import { claimSend, countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
@@ -37,6 +41,8 @@ import { quietHoursRelease } from './quiet-hours.ts';
 import { resolveRecipients } from './recipients.ts';
 import { deliverClaimed } from '../send/send-sms.ts';
 
+const QUEUE_BATCH_MAX = 100;
+
 export async function processInteraction(env: Env, job: InteractionJob, nowMs: number): Promise<QueueAction> {
   const now = new Date(nowMs).toISOString();
   // Done already (a redelivery) or unknown: nothing to do.
@@ -44,10 +50,14 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   if (!interaction || interaction.installation_id !== job.installationId) return { action: 'ack' };
   const installation = await readInstallation(env.DB, interaction.installation_id);
   if (!installation) return { action: 'ack' };
+  const finish = (status: 'done' | 'failed', detail: string) =>
+    finishInteraction(env.DB, interaction.id, interaction.events_version, status, detail, now);
+  const recorded = await listInteractionEvents(env.DB, interaction.id);
+  const events = recorded.length > 0 ? recorded : [interaction.event];
 
-  const rules = (await listRules(env.DB, installation.id)).filter((r) => r.conditions.events.includes(interaction.event));
+  const rules = (await listRules(env.DB, installation.id)).filter((r) => r.conditions.events.some((e) => events.includes(e)));
   if (rules.length === 0) {
-    await setInteractionStatusStatement(env.DB, interaction.id, 'done', 'No rule fires on this event', now).run();
+    await finish('done', 'No rule fires on this event');
     return { action: 'ack' };
   }
 
@@ -58,32 +68,38 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
       zendesk.getTicket(interaction.ticket_id),
       readTicketFields(installation.id, zendesk, nowMs),
     ]);
-    snapshot = buildSnapshot({ event: interaction.event, ticket, users, groups, ticketFields });
+    snapshot = buildSnapshot({ event: events[0] ?? interaction.event, ticket, users, groups, ticketFields });
   } catch (err) {
     if (err instanceof UpstreamError && err.status === 404) {
-      await setInteractionStatusStatement(env.DB, interaction.id, 'failed', 'Ticket not found in Zendesk', now).run();
+      await finish('failed', 'Ticket not found in Zendesk');
       return { action: 'ack' };
     }
     throw err;
   }
 
-  const matched = evaluateRules(compileRules(rules.filter((r) => r.enabled)), snapshot.interaction);
+  // Per end event, then united in position order: a rule that fires for both events is one rule.
+  const firing = (candidates: Rule[]) => {
+    const compiled = compileRules(candidates);
+    const ids = new Set(events.flatMap((event) => evaluateRules(compiled, { ...snapshot.interaction, event }).map((r) => r.id)));
+    return candidates.filter((r) => ids.has(r.id));
+  };
+  const matched = firing(rules.filter((r) => r.enabled));
   // Disabled rules that would have matched are recorded as skipped, so nobody wonders why.
-  const disabledMatches = rules
-    .filter((r) => !r.enabled)
-    .filter((r) => evaluateRules(compileRules([{ ...r, enabled: true, stopProcessing: false }]), snapshot.interaction).length > 0);
+  const disabledMatches = rules.filter((r) => !r.enabled).filter((r) => firing([{ ...r, enabled: true, stopProcessing: false }]).length > 0);
   if (matched.length === 0 && disabledMatches.length === 0) {
-    await setInteractionStatusStatement(env.DB, interaction.id, 'done', 'No rule matched', now).run();
+    await finish('done', 'No rule matched');
     return { action: 'ack' };
   }
 
   const conn = await telnyxFor(env, installation);
-  const rows = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, conn, nowMs });
-  const results = await env.DB.batch<SendRow>(rows.map((row) => insertSendStatement(env.DB, row)));
-  // Enqueue from what is stored, not from the plan. An insert that returned no row was ignored
-  // (a reprocessing after a crash): then the stored rows are read back.
+  const { rows, hadStored } = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, conn, nowMs });
+  const results = rows.length ? await env.DB.batch<SendRow>(rows.map((row) => insertSendStatement(env.DB, row))) : [];
+  // Enqueue from what is stored, not from the plan. On a rerun (rows stored before, or an insert
+  // that returned no row: a concurrent run), the stored rows are read back: a reserved one left by
+  // a crash still goes out, claimed by exactly one attempt.
   const inserted = results.slice(0, rows.length).map((r) => r.results[0]);
-  const stored = inserted.every((r) => r !== undefined) ? (inserted as SendRow[]) : await listSendsForInteraction(env.DB, interaction.id);
+  const stored =
+    !hadStored && inserted.every((r) => r !== undefined) ? (inserted as SendRow[]) : await listSendsForInteraction(env.DB, interaction.id);
   const jobs: Array<{ body: Job; delaySeconds?: number }> = [];
   // Reserved sends go out from here, at once: a second queue hop would only add latency. Each is
   // claimed first (one winner, as in a send job); what must be retried becomes a send job.
@@ -104,8 +120,10 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
       jobs.push({ body: { kind: 'send', sendId: s.id, installationId: installation.id }, delaySeconds: delay });
     }
   }
-  if (jobs.length) await env.SEND_QUEUE.sendBatch(jobs);
-  await setInteractionStatusStatement(env.DB, interaction.id, 'done', `${matched.length} rule(s) matched`, now).run();
+  // Cloudflare Queues takes at most 100 messages per sendBatch call
+  // (https://developers.cloudflare.com/queues/platform/limits/).
+  for (let i = 0; i < jobs.length; i += QUEUE_BATCH_MAX) await env.SEND_QUEUE.sendBatch(jobs.slice(i, i + QUEUE_BATCH_MAX));
+  await finish('done', `${matched.length} rule(s) matched`);
 
   if (installation.settings.internalNoteEnabled && (await claimNote(env.DB, interaction.id))) {
     await zendesk.addInternalNote(interaction.ticket_id, renderInternalNote(stored)).catch((err: unknown) => {
@@ -127,7 +145,7 @@ interface PlanInput {
   nowMs: number;
 }
 
-async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
+async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; hadStored: boolean }> {
   const { installation, interaction, snapshot, nowMs } = p;
   const settings = installation.settings;
   const now = new Date(nowMs).toISOString();
@@ -146,10 +164,15 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
   ]);
 
   const rows: NewSend[] = [];
-  const textedNow = new Set<string>();
+  // A rerun (an end event joined, or a redelivery) starts from what is stored: numbers already
+  // texted for this interaction stay "texted", and stored decisions are not planned again.
+  const stored = await listSendsForInteraction(env.DB, interaction.id);
+  const decided = new Set(stored.map((s) => `${s.rule_id}|${s.recipient_kind}|${s.recipient}`));
+  const textedNow = new Set<string>(stored.filter((s) => s.status !== 'skipped' && s.recipient).map((s) => s.recipient));
   for (const { rule, disabled, recipients } of planned) {
     const message = await composeForRule(rule, snapshot, settings.maxParts, settings.summariesEnabled, summaries);
     for (const r of recipients) {
+      if (decided.has(`${rule.id}|${r.kind}|${r.ok ? r.e164 : ''}`)) continue;
       let status: SendStatus = 'reserved';
       let reason: SendReason | null = null;
       let detail: string | null = null;
@@ -199,7 +222,7 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
       });
     }
   }
-  return rows;
+  return { rows, hadStored: stored.length > 0 };
 }
 
 function renderInternalNote(sends: ReadonlyArray<{ rule_label: string; recipient: string; recipient_kind: string; status: string; reason: string | null; scheduled_for: string | null }>): string {

@@ -1,8 +1,9 @@
 // The admin screen's worker endpoints, each answer parsed with the shared schemas. The response
 // envelopes below are not (yet) in shared/schemas; they mirror the worker's contract.
 import { z } from 'zod';
-import { AuditEntry, InstallationSummary, Me, Requirements } from '../../../shared/schemas/api.ts';
-import { Rule, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
+import { AuditEntry, InstallationSummary, Me, Requirements, ZendeskSetupHealth, ZendeskSetupResult as SetupResult } from '../../../shared/schemas/api.ts';
+import { Rule, RuleWarning, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
+import { TelnyxSenders } from '../../../shared/schemas/telnyx.ts';
 import { Send, SendStatus } from '../../../shared/schemas/send.ts';
 import { ConnectionStatus, Settings, type SettingsPatch, type TelnyxCredentials } from '../../../shared/schemas/settings.ts';
 
@@ -18,11 +19,13 @@ export const SettingsResponse = z.object({
 });
 export type SettingsResponse = z.infer<typeof SettingsResponse>;
 
-export const TelnyxNumbers = z.object({
-  messagingProfileId: z.string().nullable(),
-  numbers: z.array(z.object({ phoneNumber: z.string() })),
-});
-export type TelnyxNumbers = z.infer<typeof TelnyxNumbers>;
+/** GET /v1/telnyx/numbers: the profile's senders, each with whether it can text US recipients. */
+export const TelnyxNumbers = TelnyxSenders;
+export type TelnyxNumbers = TelnyxSenders;
+
+/** A saved rule with its warnings; a worker that sends none (an older deploy) means none. */
+export const SavedRuleResponse = Rule.extend({ warnings: z.array(RuleWarning).default([]) });
+export type SavedRuleResponse = z.infer<typeof SavedRuleResponse>;
 
 export const RuleList = z.object({ rules: z.array(Rule) });
 export const AuditList = z.object({ entries: z.array(AuditEntry) });
@@ -36,8 +39,10 @@ export const PreviewResult = z.object({
 });
 export type PreviewResult = z.infer<typeof PreviewResult>;
 
-export const ZendeskSetupResult = z.object({ webhookId: z.string(), triggerIds: z.array(z.string()) });
+/** POST /v1/setup/zendesk; an older worker answers without `changes` and `health`. */
+export const ZendeskSetupResult = SetupResult.partial({ changes: true, health: true });
 export type ZendeskSetupResult = z.infer<typeof ZendeskSetupResult>;
+export { ZendeskSetupHealth };
 
 /** POST /v1/connect/zendesk: Zendesk's consent page for this account, to open in a popup. */
 export const ConnectStart = z.object({
@@ -64,11 +69,13 @@ export function createAdminApi(api: WorkerApi) {
     connectTelnyxSandbox: () => api.call('PUT', '/v1/settings/telnyx/sandbox', SettingsResponse, {}),
     listTelnyxNumbers: () => api.call('GET', '/v1/telnyx/numbers', TelnyxNumbers),
     setUpZendesk: () => api.call('POST', '/v1/setup/zendesk', ZendeskSetupResult, {}),
+    /** Whether the webhook and triggers Setup made exist and are active (read from Zendesk). */
+    readZendeskSetup: () => api.call('GET', '/v1/setup/zendesk', ZendeskSetupHealth),
 
     listRules: async () => (await api.call('GET', '/v1/rules', RuleList)).rules,
-    createRule: (input: RuleInput) => api.call('POST', '/v1/rules', Rule, input),
-    replaceRule: (id: string, input: RuleInput) => api.call('PUT', rulePath(id), Rule, input),
-    patchRule: (id: string, patch: RulePatch) => api.call('PATCH', rulePath(id), Rule, patch),
+    createRule: (input: RuleInput) => api.call('POST', '/v1/rules', SavedRuleResponse, input),
+    replaceRule: (id: string, input: RuleInput) => api.call('PUT', rulePath(id), SavedRuleResponse, input),
+    patchRule: (id: string, patch: RulePatch) => api.call('PATCH', rulePath(id), SavedRuleResponse, patch),
     deleteRule: (id: string) => api.callNoContent('DELETE', rulePath(id)),
     duplicateRule: (id: string) => api.call('POST', `${rulePath(id)}/duplicate`, Rule, {}),
     reorderRules: async (ruleIds: string[]) => (await api.call('PUT', '/v1/rules/order', RuleList, { ruleIds })).rules,

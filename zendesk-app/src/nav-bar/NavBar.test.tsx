@@ -124,7 +124,16 @@ function setup(options: SetupOptions = {}) {
   worker.route('GET', '/v1/settings', { status: 200, body: options.settings ?? settingsResponse() });
   worker.route('GET', '/v1/telnyx/numbers', {
     status: 200,
-    body: { messagingProfileId: 'mp_123', numbers: [{ phoneNumber: '+14155550100' }, { phoneNumber: '+14155550199' }] },
+    body: {
+      messagingProfileId: 'mp_123',
+      numbers: ['+14155550100', '+14155550199'].map((phoneNumber) => ({
+        phoneNumber,
+        type: 'long_code',
+        countryCode: 'US',
+        us: { status: 'ready', reason: 'ten_dlc_assigned', detail: null },
+      })),
+      alphanumericSenders: [],
+    },
   });
   client.route('GET', '/api/v2/groups.json', {
     status: 200,

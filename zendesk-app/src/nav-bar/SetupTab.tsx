@@ -1,13 +1,15 @@
-// SetupTab: connect Telnyx (TelnyxSection), the Zendesk connection with its webhook and triggers
+// SetupTab: the checklist (with the Zendesk webhook and triggers' health, read from Zendesk),
+// connect Telnyx (TelnyxSection), the Zendesk connection with its webhook and triggers
 // (ZendeskConnectionSection), the installation-wide settings (here), and Disconnect
 // (DisconnectSection). Only admins may change setup; supervisors see it read-only. The settings
 // form is kept when the session ends and opens again after the reload.
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { getCountries } from 'libphonenumber-js/min';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Fieldset, Input, Select, Toggle } from '@zendeskgarden/react-forms';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { SettingsPatch } from '../../../shared/schemas/settings.ts';
+import type { ZendeskSetupHealth } from '../api/admin-api.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
 import { fromApiFields, fromZodError, type FieldErrors } from '../lib/field-errors.ts';
@@ -16,7 +18,7 @@ import { useDraftKeeper, useSession } from '../session/session-provider.tsx';
 import { useAdmin } from './admin-context.tsx';
 import { DisconnectSection } from './DisconnectSection.tsx';
 import { Message, RestoredNotice, SaveOutcome, Section } from './form-parts.tsx';
-import { RequirementsChecklist } from './RequirementsChecklist.tsx';
+import { RequirementsChecklist, type ZendeskSetupState } from './RequirementsChecklist.tsx';
 import { draftFromSettings, settingsPatch, StoredSettingsDraft, type SettingsDraft } from './settings-draft.ts';
 import { TelnyxSection } from './TelnyxSection.tsx';
 import { ZendeskConnectionSection } from './ZendeskConnectionSection.tsx';
@@ -269,9 +271,40 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
   );
 }
 
+/** The webhook and triggers as Zendesk has them now (GET /v1/setup/zendesk), for the checklist. */
+function useZendeskSetupHealth(): [ZendeskSetupState | undefined, (state: ZendeskSetupState) => void] {
+  const { api, settings } = useAdmin();
+  const connected = settings.connection.zendesk.state === 'connected';
+  const [state, setState] = useState<ZendeskSetupState | undefined>(connected ? { status: 'loading' } : undefined);
+  useEffect(() => {
+    if (!connected) return;
+    let live = true;
+    api.readZendeskSetup().then(
+      (health) => live && setState({ status: 'loaded', health }),
+      () => live && setState({ status: 'failed' }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, connected]);
+  return [state, setState];
+}
+
 export function SetupTab({ onDisconnected }: { onDisconnected: () => void }) {
-  const { me, settings } = useAdmin();
+  const { api, me, settings } = useAdmin();
   const isAdmin = me.role === 'admin';
+  const [zendeskSetup, setZendeskSetup] = useZendeskSetupHealth();
+  const onSetUp = useCallback(
+    (health: ZendeskSetupHealth | undefined) => {
+      if (health) return setZendeskSetup({ status: 'loaded', health });
+      setZendeskSetup({ status: 'loading' });
+      api.readZendeskSetup().then(
+        (read) => setZendeskSetup({ status: 'loaded', health: read }),
+        () => setZendeskSetup({ status: 'failed' }),
+      );
+    },
+    [api, setZendeskSetup],
+  );
   return (
     <div style={{ paddingTop: 16, maxWidth: 760 }}>
       {!isAdmin && (
@@ -279,9 +312,9 @@ export function SetupTab({ onDisconnected }: { onDisconnected: () => void }) {
           <Alert.Paragraph>{t('setup.admins_only')}</Alert.Paragraph>
         </Alert>
       )}
-      <RequirementsChecklist requirements={settings.requirements} />
+      <RequirementsChecklist requirements={settings.requirements} zendeskSetup={zendeskSetup} />
       <TelnyxSection isAdmin={isAdmin} />
-      <ZendeskConnectionSection isAdmin={isAdmin} />
+      <ZendeskConnectionSection isAdmin={isAdmin} onSetUp={onSetUp} />
       <SettingsSection isAdmin={isAdmin} />
       {isAdmin && <DisconnectSection onDisconnected={onDisconnected} />}
     </div>

@@ -1,18 +1,26 @@
 // The Setup tab's Zendesk part: whether the account is connected (Connect happens before the
-// tabs, Reconnect in the alert above them), the button that creates the webhook and triggers,
+// tabs, Reconnect in the alert above them), the button that creates the webhook and triggers
+// (pressed again, it finds, keeps and repairs them; the checklist above shows their health),
 // and the webhook URLs.
 import { useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Alert, Well } from '@zendeskgarden/react-notifications';
 import { Code, MD, Paragraph, SM } from '@zendeskgarden/react-typography';
-import type { ZendeskSetupResult } from '../api/admin-api.ts';
+import type { ZendeskSetupHealth, ZendeskSetupResult } from '../api/admin-api.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
 import { ErrorAlert } from '../ui/common.tsx';
 import { useAdmin } from './admin-context.tsx';
 import { Section } from './form-parts.tsx';
 
-export function ZendeskConnectionSection({ isAdmin }: { isAdmin: boolean }) {
+export function ZendeskConnectionSection({
+  isAdmin,
+  onSetUp,
+}: {
+  isAdmin: boolean;
+  /** Called after Setup ran, with the health it read back (absent from an older worker). */
+  onSetUp?: (health: ZendeskSetupHealth | undefined) => void;
+}) {
   const { api, me, settings } = useAdmin();
   const [result, setResult] = useState<ZendeskSetupResult | null>(null);
   const [failure, setFailure] = useState<WorkerApiError | null>(null);
@@ -24,7 +32,9 @@ export function ZendeskConnectionSection({ isAdmin }: { isAdmin: boolean }) {
     setFailure(null);
     setBusy(true);
     try {
-      setResult(await api.setUpZendesk());
+      const answer = await api.setUpZendesk();
+      setResult(answer);
+      onSetUp?.(answer.health);
     } catch (reason) {
       setFailure(toWorkerApiError(reason));
     } finally {
@@ -50,7 +60,16 @@ export function ZendeskConnectionSection({ isAdmin }: { isAdmin: boolean }) {
       </Button>
       {result && (
         <Alert type="success" style={{ marginTop: 12 }}>
-          <Alert.Paragraph>{t('setup.zendesk_created', { webhookId: result.webhookId, count: result.triggerIds.length })}</Alert.Paragraph>
+          <Alert.Paragraph>
+            {result.changes && !result.changes.webhookCreated
+              ? t('setup.zendesk_kept', {
+                  webhookId: result.webhookId,
+                  created: result.changes.triggersCreated,
+                  repaired: result.changes.triggersRepaired,
+                  removed: result.changes.triggersRemoved,
+                })
+              : t('setup.zendesk_created', { webhookId: result.webhookId, count: result.triggerIds.length })}
+          </Alert.Paragraph>
         </Alert>
       )}
       {failure && (
