@@ -137,18 +137,20 @@ export function createSandbox(config: SandboxConfig) {
       return delivery(request);
     },
 
-    /** A chat / messaging conversation on the ticket ends: the body of the chat trigger Setup creates. */
+    /**
+     * A chat / messaging conversation on the ticket ends: the fake runs the triggers Setup made
+     * (the "conversation ended" one fires on chat and messaging tickets only) and delivers what
+     * they send, as Zendesk would.
+     */
     async endChat(ticketId: number): Promise<WebhookResult> {
       const hook = await webhook();
       if (!hook) return NOT_SET_UP;
-      const request = await zd.webhookRequest({
-        body: JSON.stringify({ ticket_id: String(ticketId), event: 'conversation_ended' }),
-        webhookId: hook.id,
-        signingSecret: hook.signing_secret,
-        webhookUrl: hook.endpoint,
-        deliver: true,
-      });
-      return delivery(request);
+      try {
+        return delivery(await zd.endConversation(config.subdomain, ticketId, { webhookId: hook.id, deliver: true }));
+      } catch (error) {
+        // 409: not a chat or messaging ticket, or its conversation has already ended.
+        return { status: 0, body: '', error: `the conversation could not end: ${error instanceof Error ? error.message : String(error)}` };
+      }
     },
 
     outbox,

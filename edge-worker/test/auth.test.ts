@@ -129,6 +129,16 @@ describe("Zendesk's signed page load", () => {
     expect(await roleCacheRows(a.installationId)).toBe(before);
   });
 
+  it('refuses a user Zendesk does not know, and remembers it (one lookup for a flood)', async () => {
+    const tenant = await createTenant();
+    for (let i = 0; i < 3; i++) {
+      await expectRefusedPage(await loadPage('nav_bar', await zendeskAppToken(tenant, USERS.admin.id, { claims: { sub: '999999' } })), 403);
+    }
+    const res = await control(env.FAKES_CONTROL_URL, 'GET', `/requests?subdomain=${tenant.subdomain}`);
+    const { requests } = (await res.json()) as { requests: Array<{ path: string }> };
+    expect(requests.filter((r) => r.path.includes('/users/999999')).length).toBe(1);
+  });
+
   it('answers end users with 403', async () => {
     await expectRefusedPage(await loadPage('nav_bar', await zendeskAppToken(a, USERS.customer.id)), 403);
   });

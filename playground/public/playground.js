@@ -320,7 +320,7 @@ const NOT_SET_UP =
 
 /** @param {WebhookResult} result */
 function describeDelivery(result) {
-  if (result.status === 0) return `the worker could not be reached (${result.error ?? 'no answer'})`;
+  if (result.status === 0) return `nothing reached the worker (${result.error ?? 'no answer'})`;
   return `the worker answered ${result.status} ${result.body}`;
 }
 

@@ -126,4 +126,13 @@ describe('SMS journey', () => {
     expect(await pg.outboxCount()).toBe(3);
     await shot('retry-delivered');
   });
+
+  it('ending the VIP chat runs the "conversation ended" trigger, and the worker accepts its webhook', async () => {
+    await pg.actAs(users.agent);
+    await pg.openTicket(tickets.vipChat);
+    await pg.page.getByRole('button', { name: 'End chat' }).click();
+    const line = pg.page.getByRole('list', { name: 'Activity' }).getByText(`Chat on ticket #${tickets.vipChat} ended`, { exact: false });
+    await line.waitFor();
+    expect(await line.textContent()).toContain('the worker answered 202');
+  });
 });

@@ -54,11 +54,16 @@ export async function resolveUserAccess(
   return access;
 }
 
+/** What a user Zendesk does not know gets: nothing, and it is cached like any answer. */
+const UNKNOWN_USER: UserAccess = { role: 'end-user', blocked: true, ticketRestriction: 'requested', organizationId: null };
+
 async function lookUpUserAccess(zendesk: ZendeskClient, installation: Installation, userId: string): Promise<UserAccess> {
   const user = await zendesk.getUser(userId).catch((err: unknown) => {
-    if (err instanceof UpstreamError && err.status === 404) throw new AppError('unauthorized', 'Unknown Zendesk user');
+    // Cached too (the caller writes it): a flood naming unknown users costs no Zendesk calls.
+    if (err instanceof UpstreamError && err.status === 404) return null;
     throw err;
   });
+  if (!user) return UNKNOWN_USER;
   const base = {
     blocked: user.suspended === true || user.active === false,
     ticketRestriction: user.role === 'admin' ? null : (user.ticket_restriction ?? null),
