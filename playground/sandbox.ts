@@ -2,7 +2,9 @@
 // fake signs the webhook a Zendesk trigger would send, with the secret of the webhook the app's
 // Setup created in the fake, and POSTs it to that webhook's endpoint on the worker), make the next
 // SMS fail (Telnyx fake outcomes, cleared again once one message went out), read the SMS outbox,
-// and the demo account's users and tickets in the shapes ZAF hands an app.
+// answer an SMS from the phone (the Telnyx fake signs a message.received and posts it to the
+// worker's Telnyx webhook), read a ticket's comments, and the demo account's users and tickets in
+// the shapes ZAF hands an app.
 import { telnyxControl, zendeskControl } from '../test/fakes/control-client.ts';
 import type { OutboxMessage, ZendeskAccountSnapshot, ZendeskWebhookRequest } from '../test/fakes/index.ts';
 
@@ -43,6 +45,15 @@ export interface OutboxEntry {
   status: string;
   error: string | null;
   receivedAt: string;
+}
+
+/** A ticket comment as the playground's ticket view shows it. */
+export interface CommentEntry {
+  id: number;
+  author: string;
+  body: string;
+  isPublic: boolean;
+  createdAt: string;
 }
 
 export interface WebhookResult {
@@ -154,6 +165,39 @@ export function createSandbox(config: SandboxConfig) {
     },
 
     outbox,
+
+    /**
+     * The phone answers one SMS of the outbox: Telnyx's message.received from the recipient to the
+     * sender, signed by the fake and posted to the worker's Telnyx webhook (the endpoint the SMS
+     * named in its webhook_url, without its `?send=`).
+     */
+    async reply(messageId: string, text: string): Promise<WebhookResult> {
+      const message = (await tx.messages({ apiKey: config.telnyxApiKey })).find((m) => m.id === messageId);
+      if (!message) return { status: 0, body: '', error: `no SMS ${messageId} in the outbox` };
+      const to = message.to[0]?.phone_number;
+      if (!message.webhook_url || !to) return { status: 0, body: '', error: 'the SMS names no webhook of the worker' };
+      const webhookUrl = message.webhook_url.split('?')[0] ?? message.webhook_url;
+      try {
+        const result = await tx.inbound({ from: to, to: message.from.phone_number, text, webhookUrl, deliver: true });
+        const d = result.callback.delivery?.[0];
+        return d ? { status: d.status, body: d.body, ...(d.error ? { error: d.error } : {}) } : { status: 0, body: '', error: 'not delivered' };
+      } catch (error) {
+        return { status: 0, body: '', error: error instanceof Error ? error.message : String(error) };
+      }
+    },
+
+    /** The ticket's comments in the Zendesk fake, oldest first, with author names. */
+    async comments(ticketId: number): Promise<CommentEntry[]> {
+      const account = await zd.account(config.subdomain);
+      const names = new Map(account.users.map((u) => [u.id, u.name]));
+      return (account.comments[String(ticketId)] ?? []).map((c) => ({
+        id: c.id,
+        author: names.get(c.author_id) ?? `user ${c.author_id}`,
+        body: c.plain_body ?? c.body ?? '',
+        isPublic: c.public,
+        createdAt: c.created_at,
+      }));
+    },
 
     failNextState: (): FailNextState | null => failNext,
 

@@ -1,7 +1,8 @@
 // The playground's HTTP server (Node): the host page (public/), the ZAF SDK from npm (the app
 // pages the worker serves load it from here), and the JSON endpoints the host page uses: signed
 // page loads (`POST /__playground/app-token`: the Zendesk fake signs the RS256 token Zendesk posts
-// to the worker), the ZAF request proxy (zaf-proxy.ts) and the sandbox buttons (sandbox.ts).
+// to the worker), the ZAF request proxy (zaf-proxy.ts) and the sandbox buttons (sandbox.ts), among
+// them the phone's Reply and the open ticket's comments.
 // Keys and tokens stay in this process and the fakes; the browser only ever holds a signed token.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -178,6 +179,13 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
       const ticketId = Number(ticketAction[1]);
       const result = ticketAction[2] === 'solve' ? await sandbox.solveTicket(ticketId) : await sandbox.endChat(ticketId);
       return sendJson(res, 200, result);
+    }
+    const comments = /^\/__playground\/tickets\/(\d+)\/comments$/.exec(path);
+    if (method === 'GET' && comments) return sendJson(res, 200, { comments: await sandbox.comments(Number(comments[1])) });
+    const reply = /^\/__playground\/outbox\/([^/]+)\/reply$/.exec(path);
+    if (method === 'POST' && reply) {
+      const body = await readJson(req);
+      return sendJson(res, 200, await sandbox.reply(decodeURIComponent(reply[1] ?? ''), String(body.text ?? '')));
     }
     if (method === 'GET' && path === '/__playground/outbox') {
       return sendJson(res, 200, { messages: await sandbox.outbox(), failNext: sandbox.failNextState() });

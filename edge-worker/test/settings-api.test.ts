@@ -103,6 +103,9 @@ describe('settings', () => {
       frequencyCap: { maxMessages: 2, periodHours: 24 },
       maxParts: 6,
       retryAllowedFor: 'admins',
+      replyWindowDays: 14,
+      replyReopensTicket: true,
+      helpReplyText: 'Acme: reply with your question, or STOP to opt out.',
     };
     const second: Record<string, unknown> = {
       summariesEnabled: false,
@@ -115,6 +118,9 @@ describe('settings', () => {
       frequencyCap: null,
       maxParts: 2,
       retryAllowedFor: 'agents',
+      replyWindowDays: 1,
+      replyReopensTicket: false,
+      helpReplyText: 'Reply STOP to opt out.',
     };
     // A setting added later needs values here too.
     expect(Object.keys(first).sort()).toEqual(Object.keys(Settings.shape).sort());

@@ -58,9 +58,10 @@ describe('inbound keywords', () => {
 
   it('treats HELP and ordinary messages (even ones containing STOP) as no change', async () => {
     const t = await createDeliveryTenant();
-    expect(await text(t, 'help')).toEqual({ status: 200, body: { ok: true, keyword: 'help' } });
-    expect((await text(t, 'please stop texting me')).body).toEqual({ ok: true, ignored: 'not a keyword' });
-    expect((await text(t, 'STOP.')).body).toEqual({ ok: true, ignored: 'not a keyword' });
+    expect(await text(t, 'help')).toEqual({ status: 200, body: { ok: true, keyword: 'help', help: 'answered' } });
+    // Not keywords: read as replies (none of these answers an SMS of ours, so they are recorded and ignored).
+    expect((await text(t, 'please stop texting me')).body).toEqual({ ok: true, ignored: 'no_matching_send' });
+    expect((await text(t, 'STOP.')).body).toEqual({ ok: true, ignored: 'no_matching_send' });
     expect(await optedOut(t)).toBe(false);
   });
 

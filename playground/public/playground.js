@@ -4,7 +4,8 @@
 // are (re)created through zaf-host.js and loaded as Zendesk loads them: a POST with a token the
 // Zendesk fake signs for the acting user (asked for through /__playground/app-token, so no key is
 // in this page), after which zaf-host.js answers the ZAF SDK as Zendesk would. The buttons call the playground server
-// (/__playground/...), which drives the Zendesk and Telnyx fakes; the phone shows the SMS outbox.
+// (/__playground/...), which drives the Zendesk and Telnyx fakes; the phone shows the SMS outbox,
+// each SMS with a Reply box (the recipient texts back), and the ticket view the ticket's comments.
 import { AppInstance } from './zaf-host.js';
 
 /**
@@ -19,6 +20,7 @@ import { AppInstance } from './zaf-host.js';
  *   failures: { code: string, title: string }[], failNext: FailNext | null }} State
  * @typedef {{ id: string, from: string, to: string, text: string, parts: number, encoding: string,
  *   status: string, error: string | null, receivedAt: string }} Sms
+ * @typedef {{ id: number, author: string, body: string, isPublic: boolean, createdAt: string }} Comment
  */
 
 /** @param {string} id */
@@ -238,6 +240,8 @@ function render() {
   renderTicket();
   remountApps();
   saveLocation();
+  lastComments = '';
+  void refreshComments();
 }
 
 async function reloadState() {
@@ -272,8 +276,89 @@ function smsItem(sms) {
   const time = new Date(sms.receivedAt).toLocaleTimeString();
   const status = STATUS_TEXT[sms.status] ?? sms.status;
   footer.textContent = `${status}${sms.error ? `: ${sms.error}` : ''} · ${time} · ${sms.parts} part(s), ${sms.encoding}`;
-  item.append(meta, text, footer);
+  item.append(meta, text, footer, replyForm(sms));
   return item;
+}
+
+/** What is typed in each SMS's reply box, kept while the outbox re-renders. */
+const replyDrafts = /** @type {Map<string, string>} */ (new Map());
+
+/**
+ * The phone's answer to one SMS: the recipient texts back, through the Telnyx fake (signed
+ * message.received) into the worker.
+ * @param {Sms} sms
+ */
+function replyForm(sms) {
+  const form = document.createElement('form');
+  form.className = 'sms__reply';
+  const input = document.createElement('input');
+  input.type = 'text';
+  input.placeholder = `Reply as ${sms.to}`;
+  input.setAttribute('aria-label', `Reply to the SMS to ${sms.to}`);
+  input.value = replyDrafts.get(sms.id) ?? '';
+  input.addEventListener('input', () => replyDrafts.set(sms.id, input.value));
+  const send = document.createElement('button');
+  send.type = 'submit';
+  send.textContent = 'Reply';
+  form.append(input, send);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    send.disabled = true;
+    api(`/__playground/outbox/${encodeURIComponent(sms.id)}/reply`, { method: 'POST', body: JSON.stringify({ text }) })
+      .then((/** @type {WebhookResult} */ result) => {
+        const ok = result.status >= 200 && result.status < 300;
+        activity(`${sms.to} replied "${text}": Telnyx's signed message.received was sent: ${describeDelivery(result)}`, ok ? 'ok' : 'error');
+        if (ok) {
+          input.value = '';
+          replyDrafts.delete(sms.id);
+        }
+        // The reply is added to the ticket from the worker's queue: look again shortly.
+        setTimeout(() => {
+          void refreshComments();
+          sidebar?.fire('ticket.updated', currentUser());
+        }, 1500);
+      })
+      .catch((error) => activity(`Replying failed: ${String(error)}`, 'error'))
+      .finally(() => {
+        send.disabled = false;
+      });
+  });
+  return form;
+}
+
+// --- the open ticket's comments (from the Zendesk fake) ---------------------------------------------
+
+let lastComments = '';
+async function refreshComments() {
+  const ticket = currentTicket();
+  if (view !== 'ticket' || !ticket) return;
+  try {
+    /** @type {{ comments: Comment[] }} */
+    const { comments } = await api(`/__playground/tickets/${ticket.id}/comments`);
+    const signature = JSON.stringify([ticket.id, comments.map((c) => c.id)]);
+    if (signature === lastComments) return;
+    lastComments = signature;
+    const list = $('ticket-comments');
+    list.replaceChildren(
+      ...comments.map((c) => {
+        const item = document.createElement('li');
+        item.className = c.isPublic ? 'comment' : 'comment comment--internal';
+        const meta = document.createElement('div');
+        meta.className = 'comment__meta';
+        meta.textContent = `${c.author} · ${c.isPublic ? 'public reply' : 'internal note'} · ${new Date(c.createdAt).toLocaleString()}`;
+        const body = document.createElement('p');
+        body.className = 'comment__body';
+        body.textContent = c.body;
+        item.append(meta, body);
+        return item;
+      }),
+    );
+    $('ticket-comments-empty').hidden = comments.length > 0;
+  } catch (error) {
+    $('ticket-comments-empty').textContent = `comments unavailable: ${String(error)}`;
+  }
 }
 
 let lastOutbox = '';
@@ -419,4 +504,7 @@ $('footer-info').textContent =
   `App pages served by the worker ${state.workerUrl} · account "${state.subdomain}" · app installation ${state.app.installationId} · ZAF SDK ${state.zafSdkVersion} (npm)`;
 render();
 await refreshOutbox();
-setInterval(() => void refreshOutbox(), 1500);
+setInterval(() => {
+  void refreshOutbox();
+  void refreshComments();
+}, 1500);

@@ -35,6 +35,25 @@ export type SendReason = z.infer<typeof SendReason>;
 export const RecipientKind = z.enum(['assigned_agent', 'customer', 'other']);
 export type RecipientKind = z.infer<typeof RecipientKind>;
 
+/** An SMS reply to a send, as the sidebar shows it (the number masked). */
+export const SmsReply = z
+  .object({
+    /** Telnyx's id of the inbound message. */
+    id: z.string(),
+    text: z.string(),
+    /** MMS media, linked (never downloaded). */
+    media: z.array(z.object({ url: z.string(), contentType: z.string().nullable() })),
+    fromMasked: z.string(),
+    receivedAt: z.string(),
+    /** pending: waiting to be added (or retried); applied: in the ticket; failed: Zendesk refused it. */
+    status: z.enum(['pending', 'applied', 'failed']),
+    /** public: the requester's comment; internal: an internal note naming the masked number. */
+    commentKind: z.enum(['public', 'internal']).nullable(),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: 'SmsReply' });
+export type SmsReply = z.infer<typeof SmsReply>;
+
 export const Send = z
   .object({
     id: z.string(),
@@ -62,6 +81,8 @@ export const Send = z
     canRetry: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    /** Replies to this SMS, oldest first (the status API fills it; other answers leave it out). */
+    replies: z.array(SmsReply).optional(),
   })
   .meta({ id: 'Send' });
 export type Send = z.infer<typeof Send>;

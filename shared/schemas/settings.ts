@@ -21,6 +21,8 @@ export const FrequencyCap = z.object({
 });
 export type FrequencyCap = z.infer<typeof FrequencyCap>;
 
+export const DEFAULT_HELP_REPLY_TEXT = 'Reply STOP to opt out. For help, reply with your question.';
+
 export const Settings = z.object({
   /** Summaries must be on before a rule can include one (PRODUCT.md). */
   summariesEnabled: z.boolean().default(false),
@@ -46,6 +48,12 @@ export const Settings = z.object({
   maxParts: z.number().int().min(1).max(10).default(4),
   /** Who may retry a failed send from the sidebar. */
   retryAllowedFor: z.enum(['admins', 'agents']).default('agents'),
+  /** A reply goes into the ticket when it arrives within this many days of our SMS to that number. */
+  replyWindowDays: z.number().int().min(1).max(30).default(7),
+  /** A reply added to a ticket sets it back to open. */
+  replyReopensTicket: z.boolean().default(false),
+  /** What a HELP reply is answered with (once per number per 24 h), from the number it was sent to. */
+  helpReplyText: z.string().trim().min(1).max(320).default(DEFAULT_HELP_REPLY_TEXT),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

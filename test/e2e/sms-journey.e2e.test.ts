@@ -1,6 +1,7 @@
 // The product end to end, as people use it: a supervisor creates a rule in the admin screen, an
 // agent solves tickets, the SMS arrives on the sandbox phone with the exact text, the sidebar shows
-// it delivered; a carrier failure shows its reason and Retry sends exactly one more SMS.
+// it delivered; a carrier failure shows its reason and Retry sends exactly one more SMS; the
+// customer's reply from the phone becomes their comment on the ticket and shows in the sidebar.
 // Runs on the shared stack, whose demo account is connected and set up (global-setup.ts); the
 // install itself is install.e2e.test.ts. The steps build on each other and run in order.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -134,5 +135,28 @@ describe('SMS journey', () => {
     const line = pg.page.getByRole('list', { name: 'Activity' }).getByText(`Chat on ticket #${tickets.vipChat} ended`, { exact: false });
     await line.waitFor();
     expect(await line.textContent()).toContain('the worker answered 202');
+  });
+
+  it("the customer replies from the sandbox phone: the reply is the requester's comment on the ticket and shows under the SMS in the sidebar", async () => {
+    const REPLY = 'The replacement arrived, but the lid is cracked too.';
+    await pg.actAs(users.agent);
+    await pg.openTicket(tickets.damagedOrder);
+    const sms = pg.outbox().filter({ hasText: `To ${phones.customer}` }).first();
+    await sms.getByRole('textbox', { name: `Reply to the SMS to ${phones.customer}` }).fill(REPLY);
+    await sms.getByRole('button', { name: 'Reply' }).click();
+    const line = pg.page.getByRole('list', { name: 'Activity' }).getByText(`${phones.customer} replied`, { exact: false });
+    await line.waitFor();
+    expect(await line.textContent()).toContain('the worker answered 200');
+
+    // The ticket view shows the comments the Zendesk fake holds: the requester's public reply.
+    const comment = pg.page.getByRole('list', { name: 'Comments' }).getByRole('listitem').filter({ hasText: REPLY });
+    await comment.waitFor({ timeout: 20_000 });
+    expect(await comment.textContent()).toContain('Carla Customer · public reply');
+
+    const send = pg.sidebar().getByRole('listitem').filter({ hasText: RULE_LABEL }).first();
+    const reply = send.getByRole('list', { name: 'Replies to this SMS' }).getByRole('listitem').filter({ hasText: REPLY });
+    await pg.refreshSidebarUntil(reply.getByText("Added as the requester's comment"), 'the sidebar shows the reply added');
+    expect(await reply.textContent()).not.toContain(phones.customer);
+    await shot('reply-in-ticket-and-sidebar');
   });
 });

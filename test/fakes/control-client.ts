@@ -130,7 +130,7 @@ export function telnyxControl(url: string) {
     /** base64 raw Ed25519 public key (Mission Control format). */
     publicKey: async () => (await call<{ publicKey: string }>(url, 'GET', 'public-key')).publicKey,
     /** A text from `from` to our number `to`; STOP/START keywords change the opt-out state. */
-    inbound: (message: { from: string; to: string; text: string; deliver?: boolean; webhookUrl?: string; timestamp?: string }) =>
+    inbound: (message: { from: string; to: string; text: string; media?: Array<{ url: string; content_type?: string }>; deliver?: boolean; webhookUrl?: string; timestamp?: string }) =>
       call<InboundResult>(url, 'POST', 'inbound', message),
     optOuts: async () => (await call<{ optOuts: { messagingProfileId: string; number: string }[] }>(url, 'GET', 'opt-outs')).optOuts,
     deliveries: async () =>

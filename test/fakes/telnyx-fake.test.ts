@@ -519,10 +519,10 @@ describe('message statuses', () => {
 describe('keywords', () => {
   const payloadOf = (r: { callback: { body: string } }) => eventOf(r.callback.body).data.payload as { autoresponse_type: string | null };
 
-  it('HELP is answered (autoresponse_type HELP) without a block; ordinary text has autoresponse_type null', async () => {
+  it('HELP is not auto-answered without a help config (autoresponse_type null), nor blocked; ordinary text has autoresponse_type null', async () => {
     const help = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: ' help ' });
     expect(help.optedOut).toBe(false);
-    expect(payloadOf(help).autoresponse_type).toBe('HELP');
+    expect(payloadOf(help).autoresponse_type).toBeNull();
     const chat = await control.inbound({ from: CUSTOMER, to: D.numbers.support1, text: 'thanks!' });
     expect(payloadOf(chat).autoresponse_type).toBeNull();
   });

@@ -39,7 +39,7 @@
 //    sender for the messaging profile; START / UNSTOP unblock; HELP changes nothing. Seeded
 //    autoresp_configs add keywords per profile. The inbound event's payload.autoresponse_type says
 //    which applied (STOP | START | HELP), null otherwise.
-// Left out: MMS/media, number pools and sticky senders beyond "first number of the profile",
+// Left out: MMS/media on outbound messages (an inbound may carry `media` links), number pools and sticky senders beyond "first number of the profile",
 // scheduling through the API, short codes, carrier blocking of unregistered US traffic, rate
 // limiting (inject a 429 fault), webhook retries beyond one failover attempt, auto-replies.
 // The HTTP statuses of 40302/40305/40316/40321 and of 10004/10016 are not published per code;
@@ -107,7 +107,7 @@ export interface TelnyxMessage {
   record_type: 'message';
   id: string;
   direction: 'outbound' | 'inbound';
-  type: 'SMS';
+  type: 'SMS' | 'MMS';
   messaging_profile_id: string;
   organization_id: string;
   from: { phone_number: string; carrier: string; line_type: string };
@@ -201,7 +201,6 @@ export interface TelnyxFake {
 const E164 = /^\+[1-9]\d{1,14}$/;
 const STOP_WORDS = ['STOP', 'STOPALL', 'STOP ALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'];
 const START_WORDS = ['START', 'UNSTOP'];
-const HELP_WORDS = ['HELP'];
 /** Alphanumeric sender ID format (docs/messaging/messages/alphanumeric-sender-id). */
 const ALPHANUMERIC = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 const ORGANIZATION_ID = 'b448f9cc-a842-4578-a0fa-5e1e0f2b0ce3';
@@ -753,16 +752,21 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
     } else if (START_WORDS.includes(keyword) || custom('start')) {
       state.optOuts.delete(`${profile.id}|${from}`);
       autoresponse = 'START';
-    } else if (HELP_WORDS.includes(keyword) || custom('help')) {
+    } else if (custom('help')) {
+      // Telnyx answers HELP itself only with a profile's help auto-response (its default
+      // behaviour is block rules for STOP / START alone), and then marks the inbound with it.
       autoresponse = 'HELP';
     }
+    const media = Array.isArray(options.media)
+      ? (options.media as Array<Record<string, unknown>>).map((m) => ({ url: String(m.url ?? ''), content_type: String(m.content_type ?? 'image/jpeg'), size: 1024, hash_sha256: null }))
+      : [];
     const parts = countSmsParts(text);
     const webhookUrl = typeof options.webhookUrl === 'string' ? options.webhookUrl : ((profile.webhook_url as string | null) ?? null);
     const payload: TelnyxMessage = {
       record_type: 'message',
       id: randomUUID(),
       direction: 'inbound',
-      type: 'SMS',
+      type: media.length > 0 ? 'MMS' : 'SMS',
       messaging_profile_id: profile.id,
       organization_id: ORGANIZATION_ID,
       from: { phone_number: from, carrier: 'T-Mobile USA', line_type: 'Wireless' },
@@ -770,7 +774,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
       cc: [],
       text,
       subject: null,
-      media: [],
+      media,
       parts: parts.parts,
       encoding: parts.encoding,
       num_chars: parts.numChars,

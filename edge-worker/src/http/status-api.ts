@@ -1,13 +1,16 @@
-// What the ticket sidebar shows: every interaction of a ticket with its sends (numbers masked),
-// and the retry of a failed send. Any agent of the installation may read; retry per settings.
+// What the ticket sidebar shows: every interaction of a ticket with its sends (numbers masked)
+// and the SMS replies to each send (masked too), and the retry of a failed send. Any agent of the
+// installation may read; retry per settings.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { maskPhone } from '../../../shared/phone/normalize.ts';
 import { compileRules, explainRules } from '../../../shared/rules/evaluate.ts';
-import { Send, TicketSends } from '../../../shared/schemas/send.ts';
+import { Send, TicketSends, type SmsReply } from '../../../shared/schemas/send.ts';
 import type { Settings } from '../../../shared/schemas/settings.ts';
 import type { Role } from '../../../shared/schemas/api.ts';
 import { listInteractionsForTicket } from '../db/interactions.ts';
+import { listRepliesForTicket, type ReplyRow } from '../db/replies.ts';
 import { listRules } from '../db/rules.ts';
+import { parseMedia } from '../replies/apply-reply.ts';
 import { listSendsForTicket, readSend, reopenFailedSend, type SendRow } from '../db/sends.ts';
 import { diffFields, insertAuditStatement } from '../db/audit.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -52,6 +55,20 @@ export function toSend(row: SendRow, canRetry: boolean): Send {
   };
 }
 
+/** A reply as the sidebar sees it: the number masked, never in full. */
+export function toSmsReply(row: ReplyRow): SmsReply {
+  return {
+    id: row.telnyx_message_id,
+    text: row.body,
+    media: parseMedia(row.media_json),
+    fromMasked: maskPhone(row.from_phone),
+    receivedAt: row.received_at,
+    status: row.status === 'applied' ? 'applied' : row.status === 'failed' ? 'failed' : 'pending',
+    commentKind: row.comment_kind,
+    detail: row.status === 'failed' ? row.reason : null,
+  };
+}
+
 const TicketParam = z.object({ ticketId: z.string().regex(/^\d+$/, 'Must be a Zendesk ticket id') });
 const SendParam = z.object({ id: z.string().min(1).max(64) });
 const TicketStatus = TicketSends.extend({
@@ -75,9 +92,10 @@ statusApi.openapi(
     const { ticketId } = c.req.valid('param');
     // Only for tickets Zendesk lets this user view (auth/user-access.ts); others look absent.
     if (!(await mayViewTicket(c.env, installation, userId, ticketId))) throw notFound('Ticket');
-    const [interactions, sends] = await Promise.all([
+    const [interactions, sends, replies] = await Promise.all([
       listInteractionsForTicket(c.env.DB, installation.id, ticketId),
       listSendsForTicket(c.env.DB, installation.id, ticketId),
+      listRepliesForTicket(c.env.DB, installation.id, ticketId),
     ]);
     const retry = mayRetry(role, installation.settings);
     let wouldFire: Array<{ ruleId: string; label: string }> | null = null;
@@ -104,7 +122,9 @@ statusApi.openapi(
           receivedAt: i.received_at,
           status: i.status,
           detail: i.detail,
-          sends: sends.filter((s) => s.interaction_id === i.id).map((s) => toSend(s, retry)),
+          sends: sends
+            .filter((s) => s.interaction_id === i.id)
+            .map((s) => ({ ...toSend(s, retry), replies: replies.filter((r) => r.send_id === s.id).map(toSmsReply) })),
         })),
         wouldFire,
       },

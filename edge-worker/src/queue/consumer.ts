@@ -6,6 +6,7 @@ import type { Env } from '../env.ts';
 import { AppError, UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
 import { processInteraction } from '../pipeline/process-interaction.ts';
+import { applyReply, giveUpReply } from '../replies/apply-reply.ts';
 import { backoffSeconds, sendOne } from '../send/send-sms.ts';
 import { Job, type QueueAction } from './jobs.ts';
 
@@ -27,7 +28,12 @@ async function consumeMessage(msg: Message<unknown>, env: Env): Promise<void> {
   const job = parsed.data;
   let action: QueueAction;
   try {
-    action = job.kind === 'interaction' ? await processInteraction(env, job, Date.now()) : await sendOne(env, job, Date.now());
+    action =
+      job.kind === 'interaction'
+        ? await processInteraction(env, job, Date.now())
+        : job.kind === 'reply'
+          ? await applyReply(env, job, Date.now())
+          : await sendOne(env, job, Date.now());
   } catch (err) {
     action = await onError(env, job, err, msg.attempts);
   }
@@ -42,6 +48,10 @@ async function onError(env: Env, job: Job, err: unknown, attempts: number): Prom
   log(transient ? 'warn' : 'error', 'job failed', { kind: job.kind, attempts, reason, error: String(err) });
   if (job.kind === 'interaction' && (!transient || attempts >= MAX_QUEUE_ATTEMPTS)) {
     await setInteractionStatusStatement(env.DB, job.interactionId, 'failed', `${reason}${transient ? ' (gave up after retries)' : ''}`, new Date().toISOString()).run();
+    return { action: 'ack' };
+  }
+  if (job.kind === 'reply' && (!transient || attempts >= MAX_QUEUE_ATTEMPTS)) {
+    await giveUpReply(env, job, `${reason}${transient ? ' (gave up after retries)' : ''}`);
     return { action: 'ack' };
   }
   const retryAfter = err instanceof UpstreamError ? err.retryAfterSeconds : null;

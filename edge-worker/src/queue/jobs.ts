@@ -15,10 +15,18 @@ export const SendJob = z.object({
   installationId: z.string(),
 });
 
-export const Job = z.discriminatedUnion('kind', [InteractionJob, SendJob]);
+/** Add one inbound SMS reply (a replies row, by Telnyx's message id) to its ticket. */
+export const ReplyJob = z.object({
+  kind: z.literal('reply'),
+  messageId: z.string(),
+  installationId: z.string(),
+});
+
+export const Job = z.discriminatedUnion('kind', [InteractionJob, SendJob, ReplyJob]);
 export type Job = z.infer<typeof Job>;
 export type InteractionJob = z.infer<typeof InteractionJob>;
 export type SendJob = z.infer<typeof SendJob>;
+export type ReplyJob = z.infer<typeof ReplyJob>;
 
 /** Cloudflare Queues accept delays up to 12 hours; longer holds are re-enqueued when due. */
 export const MAX_QUEUE_DELAY_S = 12 * 60 * 60;

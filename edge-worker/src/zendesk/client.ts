@@ -321,6 +321,19 @@ export function createZendeskClient(opts: ZendeskClientOptions) {
       );
       return { comments: newestFirst.reverse(), users: [...users.values()] };
     },
+    /**
+     * Adds a comment, optionally as another user and with a status change, in one update:
+     * https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#update-ticket
+     * (`comment.author_id` writes it as that user, e.g. the requester; `public: false` makes an
+     * internal note; `status: 'open'` reopens a pending or solved ticket, a closed one refuses).
+     */
+    addTicketComment: (ticketId: string, c: { body: string; isPublic: boolean; authorId?: number; status?: 'open' }) =>
+      call<unknown>('PUT', `/api/v2/tickets/${encodeURIComponent(ticketId)}.json`, {
+        ticket: {
+          comment: { body: c.body, public: c.isPublic, ...(c.authorId !== undefined ? { author_id: c.authorId } : {}) },
+          ...(c.status ? { status: c.status } : {}),
+        },
+      }),
     addInternalNote: (ticketId: string, body: string) =>
       call<unknown>('PUT', `/api/v2/tickets/${encodeURIComponent(ticketId)}.json`, {
         ticket: { comment: { body, public: false } },

@@ -43,7 +43,7 @@ function settingsSlot(key: string): string | null {
   if (/^frequencyCap$/.test(key)) return 'frequencyCap.maxMessages';
   if (/^supervisorRoleNames(\.\d+)?$/.test(key)) return 'supervisorRoleNames';
   if (
-    /^(summariesEnabled|summaryIncludesInternalNotes|defaultCountry|internalNoteEnabled|customerFallbackToRequesterPhone|maxParts|retryAllowedFor)$/.test(
+    /^(summariesEnabled|summaryIncludesInternalNotes|defaultCountry|internalNoteEnabled|customerFallbackToRequesterPhone|maxParts|retryAllowedFor|replyWindowDays|replyReopensTicket|helpReplyText)$/.test(
       key,
     )
   ) {
@@ -124,7 +124,7 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
   }
 
   const toggle = (
-    key: 'summariesEnabled' | 'summaryIncludesInternalNotes' | 'internalNoteEnabled' | 'customerFallbackToRequesterPhone',
+    key: 'summariesEnabled' | 'summaryIncludesInternalNotes' | 'internalNoteEnabled' | 'customerFallbackToRequesterPhone' | 'replyReopensTicket',
     label: string,
     hint: string,
     disabled = false,
@@ -139,7 +139,16 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
   );
 
   const text = (
-    key: 'quietStart' | 'quietEnd' | 'quietTimeZone' | 'capMaxMessages' | 'capPeriodHours' | 'maxParts' | 'supervisorRoleNames',
+    key:
+      | 'quietStart'
+      | 'quietEnd'
+      | 'quietTimeZone'
+      | 'capMaxMessages'
+      | 'capPeriodHours'
+      | 'maxParts'
+      | 'supervisorRoleNames'
+      | 'replyWindowDays'
+      | 'helpReplyText',
     slot: string,
     label: string,
     props: { type?: string; hint?: string; width?: number } = {},
@@ -234,6 +243,19 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
             </Fieldset>
 
             {text('maxParts', 'maxParts', t('setup.max_parts'), { type: 'number', hint: t('setup.max_parts_hint'), width: 320 })}
+
+            <Fieldset>
+              <Fieldset.Legend>{t('setup.replies')}</Fieldset.Legend>
+              <div style={{ display: 'flex', flexDirection: 'column', gap: 12, marginTop: 8 }}>
+                {text('replyWindowDays', 'replyWindowDays', t('setup.reply_window'), {
+                  type: 'number',
+                  hint: t('setup.reply_window_hint'),
+                  width: 320,
+                })}
+                {toggle('replyReopensTicket', t('setup.reply_reopens'), t('setup.reply_reopens_hint'))}
+                {text('helpReplyText', 'helpReplyText', t('setup.help_reply'), { hint: t('setup.help_reply_hint') })}
+              </div>
+            </Fieldset>
             {text('supervisorRoleNames', 'supervisorRoleNames', t('setup.supervisor_roles'), {
               hint: t('setup.supervisor_roles_hint'),
             })}

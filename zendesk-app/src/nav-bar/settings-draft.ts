@@ -21,6 +21,9 @@ export interface SettingsDraft {
   capPeriodHours: string;
   maxParts: string;
   retryAllowedFor: Settings['retryAllowedFor'];
+  replyWindowDays: string;
+  replyReopensTicket: boolean;
+  helpReplyText: string;
 }
 
 /** The settings form as kept in sessionStorage when the session ended. */
@@ -40,6 +43,10 @@ export const StoredSettingsDraft = z.object({
   capPeriodHours: z.string(),
   maxParts: z.string(),
   retryAllowedFor: z.enum(['agents', 'admins']),
+  // Defaults: a draft kept before these settings existed still restores.
+  replyWindowDays: z.string().default('7'),
+  replyReopensTicket: z.boolean().default(false),
+  helpReplyText: z.string().default(''),
 }) satisfies z.ZodType<SettingsDraft>;
 
 function browserTimeZone(): string {
@@ -67,6 +74,9 @@ export function draftFromSettings(s: Settings): SettingsDraft {
     capPeriodHours: String(s.frequencyCap?.periodHours ?? 24),
     maxParts: String(s.maxParts),
     retryAllowedFor: s.retryAllowedFor,
+    replyWindowDays: String(s.replyWindowDays),
+    replyReopensTicket: s.replyReopensTicket,
+    helpReplyText: s.helpReplyText,
   };
 }
 
@@ -91,6 +101,9 @@ export function draftToSettings(d: SettingsDraft): SettingsPatch {
     frequencyCap: d.capOn ? { maxMessages: toNumber(d.capMaxMessages), periodHours: toNumber(d.capPeriodHours) } : null,
     maxParts: toNumber(d.maxParts),
     retryAllowedFor: d.retryAllowedFor,
+    replyWindowDays: toNumber(d.replyWindowDays),
+    replyReopensTicket: d.replyReopensTicket,
+    helpReplyText: d.helpReplyText,
   };
 }
 

@@ -39,6 +39,46 @@ afterEach(() => {
 });
 
 describe('TicketSidebar', () => {
+  it('shows the SMS replies under the SMS they answer: masked number, text, media link, where they went', async () => {
+    const { worker } = setup();
+    const reply = (over: Record<string, unknown>) => ({
+      id: 'm1',
+      text: 'Still broken',
+      media: [],
+      fromMasked: '+1 *** *** 0201',
+      receivedAt: '2026-12-01T10:00:00.000Z',
+      status: 'applied',
+      commentKind: 'public',
+      detail: null,
+      ...over,
+    });
+    worker.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([
+        send({
+          id: 's1',
+          status: 'delivered',
+          replies: [
+            reply({}),
+            reply({ id: 'm2', text: 'Photo attached', media: [{ url: 'https://media.example/p.jpg', contentType: 'image/jpeg' }], status: 'pending', commentKind: null }),
+            reply({ id: 'm3', text: 'From the manager', commentKind: 'internal' }),
+            reply({ id: 'm4', text: 'Too late', status: 'failed', commentKind: null, detail: 'zendesk_422' }),
+          ],
+        } as never),
+      ]),
+    });
+    const list = await screen.findByRole('list', { name: 'Replies to this SMS' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(4);
+    expect(items[0]).toHaveTextContent('Reply from +1 *** *** 0201');
+    expect(items[0]).toHaveTextContent('Still broken');
+    expect(items[0]).toHaveTextContent("Added as the requester's comment");
+    expect(within(items[1] as HTMLElement).getByRole('link', { name: 'Attachment 1' })).toHaveAttribute('href', 'https://media.example/p.jpg');
+    expect(items[1]).toHaveTextContent('Being added to the ticket');
+    expect(items[2]).toHaveTextContent('Added as an internal note');
+    expect(items[3]).toHaveTextContent('Not added to the ticket: zendesk_422');
+  });
+
   it('shows a loading state until the sends arrive', async () => {
     let release: () => void = () => {};
     const { worker } = setup();

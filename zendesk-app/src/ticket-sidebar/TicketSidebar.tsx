@@ -1,5 +1,6 @@
 // TicketSidebar (manifest location `ticket_sidebar`, 320 px wide): what SMS the open ticket
-// produced, each with its masked recipient, rule, status and carrier reason; skipped sends with
+// produced, each with its masked recipient, rule, status and carrier reason, and the SMS replies
+// to it (masked number, text, media links, whether they reached the ticket); skipped sends with
 // their reason; a retry button for failed ones; and, when nothing was sent, the rules that would
 // fire. Refreshes on ticket events and on a modest interval while visible, backing off on errors.
 // Says so plainly when the account is not connected yet (409 `not_connected`) and shows nothing
@@ -10,7 +11,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { Tag } from '@zendeskgarden/react-tags';
 import { MD, SM, UnorderedList } from '@zendeskgarden/react-typography';
-import type { Send, SendStatus } from '../../../shared/schemas/send.ts';
+import type { Send, SendStatus, SmsReply } from '../../../shared/schemas/send.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { createSidebarApi, type TicketSendsResponse } from '../api/sidebar-api.ts';
 import { createWorkerApi } from '../api/worker-api.ts';
@@ -51,6 +52,35 @@ function reasonText(send: Send): string | null {
   return hasTranslation(key) ? t(key) : send.reason;
 }
 
+function replyStatusText(reply: SmsReply): string {
+  if (reply.status === 'applied') return t(reply.commentKind === 'internal' ? 'sidebar.reply_status.applied_internal' : 'sidebar.reply_status.applied_public');
+  if (reply.status === 'failed') return t('sidebar.reply_status.failed', { detail: reply.detail ?? '' });
+  return t('sidebar.reply_status.pending');
+}
+
+/** The SMS replies to one send, oldest first: text, masked number, time, media links. */
+function Replies({ replies }: { replies: readonly SmsReply[] }) {
+  if (replies.length === 0) return null;
+  return (
+    <ul aria-label={t('sidebar.replies_label')} style={{ margin: '6px 0 0', padding: '0 0 0 8px', borderLeft: '3px solid #d8dcde' }}>
+      {replies.map((reply) => (
+        <li key={reply.id} data-testid={`reply-${reply.id}`} style={{ listStyle: 'none', padding: '2px 0' }}>
+          <SM style={{ color: '#68737d' }}>{t('sidebar.reply_from', { from: reply.fromMasked, time: formatDateTime(reply.receivedAt) })}</SM>
+          <SM style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{reply.text}</SM>
+          {reply.media.map((m, index) => (
+            <SM key={m.url}>
+              <a href={m.url} target="_blank" rel="noopener noreferrer">
+                {t('sidebar.reply_media', { index: index + 1 })}
+              </a>
+            </SM>
+          ))}
+          <SM style={{ color: reply.status === 'failed' ? '#cc3340' : '#68737d' }}>{replyStatusText(reply)}</SM>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function SendItem({
   send,
   isRetrying,
@@ -84,6 +114,7 @@ function SendItem({
           {isRetrying ? t('sidebar.retrying') : t('sidebar.retry')}
         </Button>
       )}
+      <Replies replies={send.replies ?? []} />
       {retryError && (
         <SM role="alert" style={{ color: '#cc3340' }}>
           {t('sidebar.retry_failed', { message: describeError(retryError) })}
@@ -210,7 +241,8 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
               ...d,
               interactions: d.interactions.map((i) => ({
                 ...i,
-                sends: i.sends.map((s) => (s.id === updated.id ? updated : s)),
+                // The retry answer has no replies: keep the ones shown.
+                sends: i.sends.map((s) => (s.id === updated.id ? { ...updated, replies: s.replies } : s)),
               })),
             },
         );
