@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { zendeskControl } from '../test/fakes/control-client.ts';
 import { startFakes } from '../test/fakes/index.ts';
 import { demoTelnyxAccount, TELNYX_DEMO } from '../test/fakes/telnyx-data.ts';
-import { cpuMs, findRuntimeEntry, findWorkerd, freePort, onCleanup, ROOT, round, sleep, startWorkerDev, removeState } from './harness.ts';
+import { cpuMs, findRuntimeEntry, findWorkerd, freePort, onCleanup, percentile, ROOT, round, sleep, startWorkerDev, removeState } from './harness.ts';
 import type { WorkerdPids } from './harness.ts';
 import { runInteractions } from './measure.ts';
 import type { Shot, Target } from './measure.ts';
-import { createRules, matchingRule, nonMatchingRule, provisionTenant, takeTickets } from './tenants.ts';
+import { adminToken, createRules, matchingRule, nonMatchingRule, provisionTenant, takeTickets } from './tenants.ts';
 import type { Tenant } from './tenants.ts';
 
 const PROVISIONING_TOKEN = 'bench-provisioning-token-0123456789';
@@ -58,9 +58,29 @@ export interface RuntimeProbes {
   queueSendMs: number;
 }
 
+/** The delivery report of a busy account: GET /v1/report over seeded daily aggregates. */
+export interface ReportTiming {
+  days: number;
+  rules: number;
+  /** Rows the answer carries (days x rules). */
+  rows: number;
+  /** D1 rows read per report request (from D1's meta): the range, not the table. */
+  rowsRead: number;
+  /** Rows in report_daily across all installations while it was measured. */
+  tableRows: number;
+  requests: number;
+  /** Wall time of GET /v1/report from this process, local workerd and D1 (ms). */
+  p50Ms: number;
+  maxMs: number;
+  /** The same for GET /v1/report.csv. */
+  csvP50Ms: number;
+}
+
 export interface D1CountResult {
   cases: D1Case[];
   probes: RuntimeProbes;
+  /** Missing in results written before the report existed. */
+  report?: ReportTiming;
 }
 
 const log = (line: string) => console.log(`[d1] ${line}`);
@@ -153,9 +173,66 @@ async function measure(target: Target, quick: boolean): Promise<D1CountResult> {
     );
   }
 
+  const report = await reportTiming(entry, provision, quick);
+  log(
+    `report: ${report.days} days x ${report.rules} rules (${report.rows} rows, ${report.rowsRead} read of ${report.tableRows}): p50 ${report.p50Ms} ms, max ${report.maxMs} ms; CSV p50 ${report.csvP50Ms} ms`,
+  );
+
   const probes = await runtimeProbes(target.pids, entry, quick);
   log(`runtime probes: request ${probes.requestMs} ms, D1 round trip ${probes.d1CallMs} ms, queue send ${probes.queueSendMs} ms (CPU)`);
-  return { cases, probes };
+  return { cases, probes, report };
+}
+
+/**
+ * Seeds 90 days x 20 rules of aggregates for one tenant (and as many for a neighbour, so a scan
+ * would show), then times the report over the whole range through HTTP with an admin's session.
+ */
+async function reportTiming(entry: string, provision: (subdomain: string) => Promise<Tenant>, quick: boolean): Promise<ReportTiming> {
+  const days = 90;
+  const rules = 20;
+  const end = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${end}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const [t, neighbour] = [await provision('d1-report'), await provision('d1-report-other')];
+  for (const inst of [t.id, neighbour.id]) {
+    const res = await fetch(`${entry}/__bench/seed-report?installation=${inst}&days=${days}&rules=${rules}&end=${end}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`seeding the report failed: ${res.status} ${await res.text()}`);
+  }
+  const token = await adminToken(entry, t);
+  const get = async (path: string) => {
+    const t0 = performance.now();
+    const res = await fetch(`${entry}${path}?from=${from}&to=${end}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await res.text();
+    const ms = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${body.slice(0, 200)}`);
+    return { ms, body };
+  };
+  await get('/v1/report'); // warm: role lookup cached, code paths compiled
+  const n = quick ? 10 : 30;
+  await fetch(`${entry}/__bench/d1/reset`, { method: 'POST' });
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < n; i++) {
+    const { ms, body } = await get('/v1/report');
+    times.push(ms);
+    rows = (JSON.parse(body) as { rows: unknown[] }).rows.length;
+  }
+  const counters = (await (await fetch(`${entry}/__bench/d1`)).json()) as Record<Stage, Counter>;
+  const csv: number[] = [];
+  for (let i = 0; i < Math.ceil(n / 3); i++) csv.push((await get('/v1/report.csv')).ms);
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    days,
+    rules,
+    rows,
+    // Every API statement's rows (session and role lookups included) divided over the requests: an
+    // upper bound of what the report's own statement reads.
+    rowsRead: round(counters.api.rowsRead / n, 0),
+    tableRows: days * rules * 2,
+    requests: n,
+    p50Ms: round(percentile(sorted, 50), 1),
+    maxMs: round(sorted.at(-1) ?? 0, 1),
+    csvP50Ms: round(percentile(csv, 50), 1),
+  };
 }
 
 async function telnyxCursor(telnyxUrl: string): Promise<number> {

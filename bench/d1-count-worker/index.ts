@@ -6,7 +6,9 @@
 // GET /__bench/d1 returns the counters, POST /__bench/d1/reset zeroes them. Probes for the cost
 // of the local runtime itself (CPU is read from outside, per call): GET /__bench/noop (an empty
 // answer), GET /__bench/d1-probe?n= (n sequential `SELECT 1` round trips to the local D1),
-// GET /__bench/queue-probe?n= (n sends to a queue nobody consumes). Bench only.
+// GET /__bench/queue-probe?n= (n sends to a queue nobody consumes). POST /__bench/seed-report
+// ?installation=&days=&rules=&end= writes daily report aggregates straight into report_daily (the
+// delivery report's timing, without producing days of sends first). Bench only.
 import type { Env } from '../../edge-worker/src/env.ts';
 import worker from '../../edge-worker/src/index.ts';
 import type { Job } from '../../edge-worker/src/queue/jobs.ts';
@@ -145,6 +147,32 @@ function stageOf(path: string): Stage {
   return 'api';
 }
 
+/** Aggregates for `days` days up to `end` times `rules` rules, 100 rows per batch. */
+async function seedReport(db: D1Database, q: URLSearchParams): Promise<Response> {
+  const installation = q.get('installation') ?? '';
+  const days = Number(q.get('days') ?? '90');
+  const rules = Number(q.get('rules') ?? '20');
+  const end = Date.parse(`${q.get('end') ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  const statements: D1PreparedStatement[] = [];
+  for (let d = 0; d < days; d++) {
+    const day = new Date(end - d * 86_400_000).toISOString().slice(0, 10);
+    for (let r = 0; r < rules; r++) {
+      const sent = 40 + ((d * 7 + r * 13) % 60);
+      statements.push(
+        db
+          .prepare(
+            `INSERT OR REPLACE INTO report_daily (installation_id, day, rule_id, rule_label, total, sent, delivered, failed, failed_carrier_failed,
+               skipped, skipped_opted_out, opt_outs, parts, cost_micros, cost_currency)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD')`,
+          )
+          .bind(installation, day, `rule_bench_${r}`, `Bench rule ${r}`, sent + 5, sent, sent - 3, 3, 3, 5, 2, 1, sent * 2, sent * 8000),
+      );
+    }
+  }
+  for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
+  return Response.json({ rows: statements.length });
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
@@ -153,6 +181,7 @@ export default {
       counters = fresh();
       return Response.json({ ok: true });
     }
+    if (path === '/__bench/seed-report' && request.method === 'POST') return seedReport(env.DB, new URL(request.url).searchParams);
     if (path === '/__bench/noop') return new Response('ok');
     if (path === '/__bench/d1-probe') {
       const n = Number(new URL(request.url).searchParams.get('n') ?? '1');

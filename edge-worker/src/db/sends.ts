@@ -1,5 +1,8 @@
 // D1 access for sends: one row per interaction, rule and recipient. The row is reserved before
 // Telnyx is called and its status only moves forward, which is what makes a send happen once.
+// The daily report (report_daily) follows every change of a row here through triggers
+// (migration 0006): a statement that changes no row changes no count, so keep status changes
+// conditional, as they are.
 import type { RecipientKind, SendReason, SendStatus } from '../../../shared/schemas/send.ts';
 
 export interface SendRow {
@@ -24,11 +27,27 @@ export interface SendRow {
   compose_note: string | null;
   scheduled_for: string | null;
   attempts: number;
+  /** Telnyx's `cost.amount` in millionths of `cost_currency` (migration 0006); null until reported. */
+  cost_micros: number | null;
+  cost_currency: string | null;
   created_at: string;
   updated_at: string;
 }
 
-export type NewSend = Omit<SendRow, 'carrier_error_code' | 'telnyx_message_id' | 'attempts' | 'updated_at'>;
+export type NewSend = Omit<SendRow, 'carrier_error_code' | 'telnyx_message_id' | 'attempts' | 'updated_at' | 'cost_micros' | 'cost_currency'>;
+
+/** A message's cost as Telnyx reports it (SDK: `OutboundMessagePayload.Cost`, amount a decimal string). */
+export interface TelnyxCost {
+  amount?: string | null;
+  currency?: string | null;
+}
+
+/** Telnyx's cost in millionths of its currency, or null when it is missing or not a number. */
+export function costToMicros(cost: TelnyxCost | null | undefined): { micros: number; currency: string } | null {
+  if (!cost?.amount || !cost.currency) return null;
+  const amount = Number(cost.amount);
+  return Number.isFinite(amount) ? { micros: Math.round(amount * 1_000_000), currency: cost.currency.toUpperCase() } : null;
+}
 
 /** Statuses that count as "a message went (or will go) to this number" for frequency caps. */
 export const COUNTED_STATUSES: readonly SendStatus[] = ['reserved', 'held', 'sending', 'queued', 'sent', 'delivered'];
@@ -111,23 +130,41 @@ export async function recordSendOutcome(
     carrierErrorCode?: string | null;
     telnyxMessageId?: string | null;
     segments?: number | null;
+    cost?: TelnyxCost | null;
     now: string;
   },
 ): Promise<boolean> {
+  const cost = costToMicros(o.cost);
   // Forward-only: the rank of the new status must not be below the stored one. Failed and
   // delivered are final, except that a carrier receipt may settle an unknown outcome.
   const res = await db
     .prepare(
       `UPDATE sends SET status = ?1, reason = ?2, detail = ?3, carrier_error_code = COALESCE(?4, carrier_error_code),
-         telnyx_message_id = COALESCE(?5, telnyx_message_id), segments = COALESCE(?6, segments), updated_at = ?7
+         telnyx_message_id = COALESCE(?5, telnyx_message_id), segments = COALESCE(?6, segments), updated_at = ?7,
+         cost_micros = COALESCE(?10, cost_micros), cost_currency = COALESCE(?11, cost_currency)
        WHERE id = ?8 AND (
          CASE status WHEN 'reserved' THEN 0 WHEN 'held' THEN 0 WHEN 'sending' THEN 1 WHEN 'queued' THEN 2 WHEN 'sent' THEN 3 ELSE 4 END < ?9
          OR (status = 'failed' AND reason = 'outcome_unknown' AND ?9 >= 2)
        )`,
     )
-    .bind(o.status, o.reason ?? null, o.detail ?? null, o.carrierErrorCode ?? null, o.telnyxMessageId ?? null, o.segments ?? null, o.now, id, RANK[o.status])
+    .bind(o.status, o.reason ?? null, o.detail ?? null, o.carrierErrorCode ?? null, o.telnyxMessageId ?? null, o.segments ?? null, o.now, id, RANK[o.status],
+      cost?.micros ?? null, cost?.currency ?? null)
     .run();
   return res.meta.changes > 0;
+}
+
+/**
+ * A cost Telnyx reported on a receipt that did not move the status (e.g. message.finalized after
+ * the status was already final): the latest reported cost wins. Writing the same value changes
+ * nothing, so the report's trigger does not fire for repeats.
+ */
+export async function recordSendCost(db: D1Database, id: string, reported: TelnyxCost | null | undefined): Promise<void> {
+  const cost = costToMicros(reported);
+  if (!cost) return;
+  await db
+    .prepare('UPDATE sends SET cost_micros = ?1, cost_currency = ?2 WHERE id = ?3 AND (cost_micros IS NOT ?1 OR cost_currency IS NOT ?2)')
+    .bind(cost.micros, cost.currency, id)
+    .run();
 }
 
 /** An agent's retry of a failed send: failed (retryable) -> reserved, for exactly one caller. */

@@ -9,6 +9,7 @@ import { requireAppAuth } from './auth.ts';
 import { connectApi } from './connect-api.ts';
 import type { AppEnv } from './context.ts';
 import { provisioningApi } from './provisioning-api.ts';
+import { reportApi } from './report-api.ts';
 import { rulesApi } from './rules-api.ts';
 import { sessionApi } from './session-api.ts';
 import { settingsApi } from './settings-api.ts';
@@ -82,10 +83,13 @@ export function createApp() {
   app.use('/v1/preview', requireAppAuth);
   app.use('/v1/test-send', requireAppAuth);
   app.use('/v1/setup/*', requireAppAuth);
+  app.use('/v1/report', requireAppAuth);
+  app.use('/v1/report.csv', requireAppAuth);
   app.route('/v1', settingsApi);
   app.route('/v1', statusApi);
   app.route('/v1', toolsApi);
   app.route('/v1/rules', rulesApi);
+  app.route('/v1', reportApi);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',

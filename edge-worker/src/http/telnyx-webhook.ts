@@ -6,8 +6,15 @@
 //   send is found by the signed message id first; the `?send=` query (which the signature does not
 //   cover) only settles a send Telnyx's answer never reached us for (no message id recorded yet)
 //   and only when the receipt is for that send's recipient.
-// - Inbound messages with Telnyx's opt-out / opt-in keywords (telnyx/keywords.ts) record or clear
-//   an opt-out; help keywords change nothing.
+// - Inbound messages (message.received) are recorded first, keyed by Telnyx's signed message id
+//   (db/replies.ts): a redelivery finds the row and does nothing more.
+//   - Telnyx's opt-out / opt-in keywords (telnyx/keywords.ts) record or clear an opt-out; HELP is
+//     answered with the installation's text (replies/answer-help.ts: once per number per 24 h,
+//     never when Telnyx already auto-answered). Keywords never become comments.
+//   - Any other text is a reply: matched to the latest send from the number it was sent to, to the
+//     number it came from; within `replyWindowDays` it is queued (`reply` job,
+//     replies/apply-reply.ts) to be added to that send's ticket, else recorded as ignored with the
+//     reason. The answer comes at once; Zendesk is called from the queue, with retries.
 // An unknown installation, one without a public key, and a bad signature answer alike (401, one
 // body), so installation ids cannot be probed; the body is read (capped) before any lookup, so a
 // large body answers 413 whatever the id.
@@ -18,10 +25,12 @@ import { ApiError } from '../../../shared/schemas/api.ts';
 import { SendStatus } from '../../../shared/schemas/send.ts';
 import { readInstallation, readTelnyx, type Installation } from '../db/installations.ts';
 import { clearOptOut, recordOptOut } from '../db/opt-outs.ts';
-import { findSendByTelnyxId, readSend, recordSendOutcome, type SendRow } from '../db/sends.ts';
+import { findLatestSendTo, insertReply } from '../db/replies.ts';
+import { findSendByTelnyxId, readSend, recordSendCost, recordSendOutcome, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
+import { answerHelp } from '../replies/answer-help.ts';
 import { classifyInboundText } from '../telnyx/keywords.ts';
 import { mapTelnyxStatus } from '../telnyx/message-status.ts';
 import { readBodyCapped } from './capped-body.ts';
@@ -42,6 +51,8 @@ const MessagePayload = z.looseObject({
   messaging_profile_id: z.string().nullish(),
   autoresponse_type: z.string().nullish(),
   from: z.looseObject({ phone_number: z.string().optional() }).nullish(),
+  /** MMS media (SDK MessagingInboundMessagePayload.Media): linked in the comment, never downloaded. */
+  media: z.array(z.looseObject({ url: z.string().nullish(), content_type: z.string().nullish() })).nullish(),
   to: z.array(z.looseObject({ phone_number: z.string().optional(), status: z.string().optional() })).nullish(),
   errors: z
     .array(
@@ -49,6 +60,8 @@ const MessagePayload = z.looseObject({
     )
     .nullish(),
   parts: z.number().nullish(),
+  // What the message cost (SDK: OutboundMessagePayload.Cost); the delivery report sums it.
+  cost: z.looseObject({ amount: z.string().nullish(), currency: z.string().nullish() }).nullish(),
 });
 type MessagePayload = z.infer<typeof MessagePayload>;
 
@@ -75,6 +88,10 @@ const TelnyxWebhookAck = z
     ignored: z.string().optional(),
     /** The keyword an inbound message was read as. */
     keyword: z.enum(['opt_out', 'opt_in', 'help']).optional(),
+    /** HELP: whether it was answered, or why not. */
+    help: z.enum(['answered', 'auto_answered_by_telnyx', 'answered_recently', 'sms_not_connected', 'send_failed']).optional(),
+    /** A reply queued to be added to the ticket of the send it answers. */
+    reply: z.object({ ticketId: z.string(), sendId: z.string() }).optional(),
     /** The send's status the receipt asked for. */
     status: SendStatus.optional(),
   })
@@ -89,7 +106,7 @@ telnyxWebhook.openAPIRegistry.registerPath({
   method: 'post',
   path: '/{installationId}',
   tags: ['Webhooks'],
-  summary: 'Telnyx messaging callbacks: delivery receipts and inbound STOP / START / HELP (signed by Telnyx, Ed25519)',
+  summary: 'Telnyx messaging callbacks: delivery receipts, inbound STOP / START / HELP and replies (signed by Telnyx, Ed25519)',
   description:
     "Set as the messaging profile's webhook URL. Sends carry `?send=<id>` in their webhook_url; the signed message id wins over it. " +
     `Bodies over ${TELNYX_WEBHOOK_MAX_BYTES} bytes are refused with 413 while they stream.`,
@@ -145,20 +162,60 @@ async function handleInbound(
   installation: Installation,
   profileId: string | null,
   payload: MessagePayload,
-  now: string,
+  nowMs: number,
 ): Promise<TelnyxWebhookAck> {
+  const now = new Date(nowMs).toISOString();
   // Telnyx's block rules are per messaging profile: a keyword sent to another profile's number
   // does not block ours.
   if (profileId && payload.messaging_profile_id && payload.messaging_profile_id !== profileId)
     return { ok: true, ignored: 'another messaging profile' };
   const keyword = classifyInboundText(payload.text, payload.autoresponse_type);
-  if (!keyword) return { ok: true, ignored: 'not a keyword' };
-  if (keyword.kind === 'help') return { ok: true, keyword: 'help' };
   const from = payload.from?.phone_number ? normalizePhone(payload.from.phone_number, installation.settings.defaultCountry) : null;
-  if (!from?.ok) return { ok: true, ignored: 'no sender number' };
-  if (keyword.kind === 'opt_out') await recordOptOut(env.DB, installation.id, from.e164, keyword.keyword, now);
-  else await clearOptOut(env.DB, installation.id, from.e164);
-  return { ok: true, keyword: keyword.kind };
+  if (!from?.ok) return { ok: true, ignored: keyword ? 'no sender number' : 'not a keyword' };
+  const to = payload.to?.[0]?.phone_number ?? '';
+  const messageId = payload.id;
+  const media = (payload.media ?? [])
+    .filter((m): m is typeof m & { url: string } => typeof m.url === 'string' && m.url.length > 0)
+    .map((m) => ({ url: m.url, contentType: m.content_type ?? null }));
+  const base = { installation_id: installation.id, from_phone: from.e164, to_number: to, body: payload.text ?? '', media, received_at: now };
+
+  if (keyword) {
+    // Recorded first, so a redelivered HELP is not answered again; without an id, acted on anyway
+    // (opt-out and opt-in are idempotent, HELP has its 24 h limit).
+    if (messageId && !(await insertReply(env.DB, { ...base, telnyx_message_id: messageId, send_id: null, ticket_id: null, status: 'keyword', reason: keyword.kind })))
+      return { ok: true, ignored: 'duplicate' };
+    if (keyword.kind === 'help') {
+      const help = await answerHelp(env, installation, { from: from.e164, to, autoresponseType: payload.autoresponse_type }, nowMs);
+      return { ok: true, keyword: 'help', help };
+    }
+    if (keyword.kind === 'opt_out') await recordOptOut(env.DB, installation.id, from.e164, keyword.keyword, now);
+    else await clearOptOut(env.DB, installation.id, from.e164);
+    return { ok: true, keyword: keyword.kind };
+  }
+
+  if (!messageId) {
+    log('warn', 'inbound message without an id: not applied', { installationId: installation.id });
+    return { ok: true, ignored: 'no message id' };
+  }
+  // The SMS it answers: the latest from the number it was sent to, to the number it came from.
+  const send = to ? await findLatestSendTo(env.DB, installation.id, from.e164, to) : null;
+  const windowMs = installation.settings.replyWindowDays * 24 * 60 * 60 * 1000;
+  const ignored = !send ? 'no_matching_send' : Date.parse(send.created_at) < nowMs - windowMs ? 'outside_window' : null;
+  const inserted = await insertReply(env.DB, {
+    ...base,
+    telnyx_message_id: messageId,
+    send_id: send?.id ?? null,
+    ticket_id: send?.ticket_id ?? null,
+    status: ignored ? 'ignored' : 'pending',
+    reason: ignored,
+  });
+  if (!inserted) return { ok: true, ignored: 'duplicate' };
+  if (ignored || !send) {
+    log('info', 'reply ignored', { installationId: installation.id, messageId, reason: ignored, sendId: send?.id });
+    return { ok: true, ignored: ignored ?? 'no_matching_send' };
+  }
+  await env.SEND_QUEUE.send({ kind: 'reply', messageId, installationId: installation.id });
+  return { ok: true, reply: { ticketId: send.ticket_id, sendId: send.id } };
 }
 
 /**
@@ -201,15 +258,18 @@ async function handleReceipt(
   }
   const { mapped } = mapping;
   const error = payload.errors?.[0];
-  await recordSendOutcome(env.DB, send.id, {
+  const moved = await recordSendOutcome(env.DB, send.id, {
     status: mapped.status,
     reason: mapped.reason,
     detail: mapped.status === 'failed' ? (error?.title ?? error?.detail ?? mapped.detail) : mapped.detail,
     carrierErrorCode: error?.code !== undefined ? String(error.code) : null,
     telnyxMessageId: payload.id ?? null,
     segments: typeof payload.parts === 'number' ? payload.parts : null,
+    cost: payload.cost ?? null,
     now,
   });
+  // A receipt that does not move the status may still carry the final price.
+  if (!moved) await recordSendCost(env.DB, send.id, payload.cost);
   return { ok: true, status: mapped.status };
 }
 
@@ -227,7 +287,7 @@ telnyxWebhook.post('/:installationId', async (c) => {
   const payload = event.data.payload;
   const now = new Date().toISOString();
   if (!payload) return c.json({ ok: true, ignored: `no payload (${type})` } satisfies TelnyxWebhookAck, 200);
-  if (type === 'message.received') return c.json(await handleInbound(c.env, installation, messagingProfileId, payload, now), 200);
+  if (type === 'message.received') return c.json(await handleInbound(c.env, installation, messagingProfileId, payload, Date.parse(now)), 200);
   if (RECEIPT_EVENTS.has(type)) return c.json(await handleReceipt(c.env, installation.id, type, payload, c.req.query('send'), now), 200);
   return c.json({ ok: true, ignored: type } satisfies TelnyxWebhookAck, 200);
 });

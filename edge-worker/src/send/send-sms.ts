@@ -84,6 +84,8 @@ export async function deliverClaimed(
       status: 'queued',
       telnyxMessageId: message?.id ?? null,
       segments: typeof message?.parts === 'number' ? message.parts : null,
+      // Telnyx may already price the message in its answer (often null until a receipt).
+      cost: message?.cost ?? null,
       detail: null,
       now: new Date().toISOString(),
     });

@@ -2,6 +2,7 @@
 // envelopes below are not (yet) in shared/schemas; they mirror the worker's contract.
 import { z } from 'zod';
 import { AuditEntry, InstallationSummary, Me, Requirements, ZendeskSetupHealth, ZendeskSetupResult as SetupResult } from '../../../shared/schemas/api.ts';
+import { Report } from '../../../shared/schemas/report.ts';
 import { Rule, RuleWarning, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
 import { TelnyxSenders } from '../../../shared/schemas/telnyx.ts';
 import { Send, SendStatus } from '../../../shared/schemas/send.ts';
@@ -54,6 +55,7 @@ export type TestSendResult = z.infer<typeof Send>;
 export { SendStatus };
 
 const rulePath = (id: string) => `/v1/rules/${encodeURIComponent(id)}`;
+const reportRange = (from: string, to: string) => new URLSearchParams({ from, to }).toString();
 
 export function createAdminApi(api: WorkerApi) {
   return {
@@ -81,6 +83,11 @@ export function createAdminApi(api: WorkerApi) {
     reorderRules: async (ruleIds: string[]) => (await api.call('PUT', '/v1/rules/order', RuleList, { ruleIds })).rules,
 
     listAudit: async () => (await api.call('GET', '/v1/audit', AuditList)).entries,
+
+    /** The delivery report for UTC days `from`..`to` (both included). */
+    readReport: (from: string, to: string) => api.call('GET', `/v1/report?${reportRange(from, to)}`, Report),
+    /** The same rows as CSV text. Not JSON, so the call's parser hands the text through as a string. */
+    readReportCsv: (from: string, to: string) => api.call('GET', `/v1/report.csv?${reportRange(from, to)}`, z.string()),
 
     preview: (ticketId: string, rule: RuleInput) => api.call('POST', '/v1/preview', PreviewResult, { ticketId, rule }),
     testSend: (rule: RuleInput, to: string, ticketId?: string) =>

@@ -1,7 +1,7 @@
 // NavBar (manifest location `nav_bar`): the admin screen. Until an admin connects the Zendesk
 // account (GET /v1/me says `not_connected`) it shows Connect; after Zendesk refused the token
 // (`reconnect_needed`) a Reconnect alert. Once connected, admins and supervisors (as the worker
-// says) get the tabs Rules, Setup and Audit; agents are told to ask an admin. A form kept when the
+// says) get the tabs Rules, Setup, Report and Audit; agents are told to ask an admin. A form kept when the
 // session ended (sessionStorage) opens its tab again.
 import '../i18n/admin-strings.ts';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
@@ -24,11 +24,12 @@ import { AdminProvider, type AdminContextValue } from './admin-context.tsx';
 import { AuditTab } from './AuditTab.tsx';
 import { ConnectZendesk } from './ConnectZendesk.tsx';
 import { StoredRuleDraft } from './rule-draft.ts';
+import { ReportTab } from './ReportTab.tsx';
 import { RulesTab } from './RulesTab.tsx';
 import { StoredSettingsDraft } from './settings-draft.ts';
 import { SetupTab } from './SetupTab.tsx';
 
-type TabKey = 'rules' | 'setup' | 'audit';
+type TabKey = 'rules' | 'setup' | 'report' | 'audit';
 
 export interface NavBarProps {
   /** How often Connect asks /v1/me while the consent window is open. */
@@ -150,10 +151,12 @@ export function NavBar({ connectPollIntervalMs = 1_500, connectTimeoutMs = 10 * 
             <TabList>
               <Tab item="rules">{t('admin.tab_rules')}</Tab>
               <Tab item="setup">{t('admin.tab_setup')}</Tab>
+              <Tab item="report">{t('admin.tab_report')}</Tab>
               <Tab item="audit">{t('admin.tab_audit')}</Tab>
             </TabList>
             <TabPanel item="rules">{currentTab === 'rules' && <RulesTab onOpenSetup={() => setTab('setup')} />}</TabPanel>
             <TabPanel item="setup">{currentTab === 'setup' && <SetupTab onDisconnected={onDisconnected} />}</TabPanel>
+            <TabPanel item="report">{currentTab === 'report' && <ReportTab />}</TabPanel>
             <TabPanel item="audit">{currentTab === 'audit' && <AuditTab />}</TabPanel>
           </Tabs>
         </AdminProvider>
