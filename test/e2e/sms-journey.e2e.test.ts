@@ -4,6 +4,7 @@
 // customer's reply from the phone becomes their comment on the ticket and shows in the sidebar.
 // Runs on the shared stack, whose demo account is connected and set up (global-setup.ts); the
 // install itself is install.e2e.test.ts. The steps build on each other and run in order.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TELNYX_DEMO } from '../fakes/telnyx-data.ts';
 import { ZENDESK_DEMO } from '../fakes/zendesk-data.ts';
@@ -158,5 +159,26 @@ describe('SMS journey', () => {
     await pg.refreshSidebarUntil(reply.getByText("Added as the requester's comment"), 'the sidebar shows the reply added');
     expect(await reply.textContent()).not.toContain(phones.customer);
     await shot('reply-in-ticket-and-sidebar');
+  });
+
+  it("the report shows the day's SMS of the rule, and Download CSV saves the same rows", async () => {
+    await pg.actAs(users.supervisor);
+    await pg.showAdminScreen();
+    const app = pg.navBar();
+    await app.getByRole('tab', { name: 'Report' }).click();
+    const report = app.getByRole('region', { name: 'Delivery report' });
+    const row = report.getByRole('row').filter({ hasText: RULE_LABEL }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await shot('report');
+    await docScreenshot(pg.page, 'report');
+
+    const downloaded = pg.page.waitForEvent('download');
+    await report.getByRole('button', { name: 'Download CSV' }).click();
+    const file = await downloaded;
+    expect(file.suggestedFilename()).toMatch(/^sms-report-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await file.path()) as string, 'utf8');
+    const [header, ...lines] = csv.trim().split(/\r?\n/);
+    expect(header?.split(',')[0]).toBe('day');
+    expect(lines.some((line) => line.includes(RULE_LABEL))).toBe(true);
   });
 });
