@@ -27,17 +27,21 @@ import { zendeskFor } from '../zendesk/for-installation.ts';
 
 export const ACCESS_TTL_MS = 5 * 60_000;
 
-/** The caller's role, or a 401/403 for users who may not use the app at all. */
+/** The role of a user who may use the app, or a 403 for one who may not (pure). */
+export function roleFrom(access: UserAccess): Role {
+  if (access.blocked) throw new AppError('forbidden', 'This Zendesk user is suspended or deleted');
+  if (access.role === 'end-user') throw new AppError('forbidden', 'Only agents can use this app');
+  return access.role;
+}
+
+/** The caller's role, or a 403 for users who may not use the app at all. */
 export async function resolveRole(
   env: Env,
   installation: Installation,
   userId: string,
   options: { fresh?: boolean } = {},
 ): Promise<Role> {
-  const access = await resolveUserAccess(env, installation, userId, options);
-  if (access.blocked) throw new AppError('forbidden', 'This Zendesk user is suspended or deleted');
-  if (access.role === 'end-user') throw new AppError('forbidden', 'Only agents can use this app');
-  return access.role;
+  return roleFrom(await resolveUserAccess(env, installation, userId, options));
 }
 
 export async function resolveUserAccess(
@@ -80,9 +84,17 @@ async function lookUpUserAccess(zendesk: ZendeskClient, installation: Installati
   return { ...base, role: 'agent' };
 }
 
-/** Whether the user may read this ticket's SMS in the sidebar (see the table at the top). */
-export async function mayViewTicket(env: Env, installation: Installation, userId: string, ticketId: string): Promise<boolean> {
-  const access = await resolveUserAccess(env, installation, userId);
+/**
+ * Whether the user may read this ticket's SMS in the sidebar (see the table at the top). `access`
+ * is the caller's, already resolved by the auth middleware.
+ */
+export async function mayViewTicket(
+  env: Env,
+  installation: Installation,
+  userId: string,
+  access: UserAccess,
+  ticketId: string,
+): Promise<boolean> {
   if (access.blocked) return false;
   if (access.ticketRestriction === null) return true;
   const now = Date.now();

@@ -8,7 +8,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { ConnectionState, Role } from '../../../shared/schemas/api.ts';
 import { type SessionSubject, verifySession } from '../auth/session.ts';
-import { resolveRole } from '../auth/user-access.ts';
+import { resolveUserAccess, roleFrom } from '../auth/user-access.ts';
 import { type Installation, readInstallationBySubdomain } from '../db/installations.ts';
 import type { Env } from '../env.ts';
 import { AppError } from '../errors.ts';
@@ -60,8 +60,8 @@ export const requireAppAuth = createMiddleware<AppEnv>(async (c, next) => {
     if (connection === 'reconnect_needed') {
       throw new AppError('reconnect_needed', 'Zendesk refused the stored authorization: an admin must reconnect the app');
     }
-    const role = await resolveRole(c.env, installation, session.userId);
-    c.set('caller', { installation, userId: session.userId, role });
+    const access = await resolveUserAccess(c.env, installation, session.userId);
+    c.set('caller', { installation, userId: session.userId, role: roleFrom(access), access });
     await next();
   });
 });

@@ -27,7 +27,7 @@ import type { Env } from '../env.ts';
 import { invalid, UpstreamError } from '../errors.ts';
 import { createZendeskClient, type TokenGrant, tokensFromGrant } from '../zendesk/client.ts';
 import { zendeskBaseUrl, zendeskClientDefaults, zendeskFor } from '../zendesk/for-installation.ts';
-import { requireAdmin, requireAppAuth, requireSession, resolveConnection } from './auth.ts';
+import { requireAdmin, requireAppAuth, requireSession } from './auth.ts';
 import type { AppEnv } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
 
@@ -191,12 +191,12 @@ connectApi.openapi(
   async (c) => {
     const { installation } = c.get('caller');
     const counts = await countInstallationData(c.env.DB, installation.id);
-    const { connection } = await resolveConnection(c.env, c.get('session'));
     return c.json(
       {
         installationId: installation.id,
         subdomain: installation.subdomain,
-        connection,
+        // requireAppAuth lets only connected installations through.
+        connection: 'connected' as const,
         connectedBy: installation.connectedBy,
         connectedAt: installation.connectedAt,
         counts,

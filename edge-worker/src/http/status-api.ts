@@ -88,10 +88,10 @@ statusApi.openapi(
     responses: { 200: jsonResponse(TicketStatus, 'Status'), ...authErrors, 422: errors[422] },
   }),
   async (c) => {
-    const { installation, role, userId } = c.get('caller');
+    const { installation, role, userId, access } = c.get('caller');
     const { ticketId } = c.req.valid('param');
     // Only for tickets Zendesk lets this user view (auth/user-access.ts); others look absent.
-    if (!(await mayViewTicket(c.env, installation, userId, ticketId))) throw notFound('Ticket');
+    if (!(await mayViewTicket(c.env, installation, userId, access, ticketId))) throw notFound('Ticket');
     const [interactions, sends, replies] = await Promise.all([
       listInteractionsForTicket(c.env.DB, installation.id, ticketId),
       listSendsForTicket(c.env.DB, installation.id, ticketId),
@@ -146,7 +146,7 @@ statusApi.openapi(
     if (!mayRetry(role, installation.settings)) throw new AppError('forbidden', 'Only admins and supervisors may retry sends here');
     const { id } = c.req.valid('param');
     const existing = await readSend(c.env.DB, installation.id, id);
-    if (!existing || !(await mayViewTicket(c.env, installation, caller.userId, existing.ticket_id))) throw notFound('Send');
+    if (!existing || !(await mayViewTicket(c.env, installation, caller.userId, caller.access, existing.ticket_id))) throw notFound('Send');
     const now = new Date().toISOString();
     if (!(await reopenFailedSend(c.env.DB, installation.id, id, now))) {
       throw new AppError('conflict', `This send cannot be retried (status ${existing.status}${existing.reason ? `, ${existing.reason}` : ''})`);
