@@ -11,7 +11,7 @@
 // delivery report's timing, without producing days of sends first). Bench only.
 import type { Env } from '../../edge-worker/src/env.ts';
 import worker from '../../edge-worker/src/index.ts';
-import type { Job } from '../../edge-worker/src/queue/jobs.ts';
+import type { Job } from '../../edge-worker/src/jobs.ts';
 
 type Stage = 'ingest' | 'interaction_job' | 'send_job' | 'receipt' | 'api';
 

@@ -1,5 +1,5 @@
 // The worker's bindings and configuration (wrangler.toml [vars], secrets, D1, Queues, AI).
-import type { Job } from './queue/jobs.ts';
+import type { Job } from './jobs.ts';
 
 export interface Env {
   DB: D1Database;

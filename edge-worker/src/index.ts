@@ -2,7 +2,7 @@
 import type { Env } from './env.ts';
 import { createApp } from './http/app.ts';
 import { consumeBatch } from './queue/consumer.ts';
-import type { Job } from './queue/jobs.ts';
+import type { Job } from './jobs.ts';
 import { refreshZendeskTokens } from './scheduled/refresh-zendesk-tokens.ts';
 
 const app = createApp();

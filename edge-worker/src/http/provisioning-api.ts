@@ -12,7 +12,7 @@ import { createZendeskClient } from '../zendesk/client.ts';
 import { zendeskBaseUrl, zendeskClientDefaults } from '../zendesk/for-installation.ts';
 import type { AppEnv } from './context.ts';
 import { errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
-import { webhookUrls } from './webhook-urls.ts';
+import { webhookUrls } from '../webhook-urls.ts';
 
 const ProvisionRequest = z.object({
   subdomain: z

@@ -29,7 +29,7 @@ import { createTelnyx, readSenders, telnyxFor } from '../telnyx/client.ts';
 import { requireAdmin, requireManager } from './auth.ts';
 import type { AppEnv, Caller } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
-import { webhookUrls } from './webhook-urls.ts';
+import { webhookUrls } from '../webhook-urls.ts';
 import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 
 const SettingsView = z

@@ -26,7 +26,7 @@ import { APIError } from 'telnyx';
 import { requireAdmin, requireManager } from './auth.ts';
 import type { AppEnv } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
-import { webhookUrls } from './webhook-urls.ts';
+import { webhookUrls } from '../webhook-urls.ts';
 import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 
 const TicketId = z.string().trim().regex(/^\d+$/, 'Must be a Zendesk ticket id');

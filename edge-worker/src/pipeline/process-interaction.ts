@@ -30,7 +30,7 @@ import { claimSend, countRecentSends, insertSendStatement, listSendsForInteracti
 import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
-import { MAX_QUEUE_DELAY_S, type InteractionJob, type Job, type QueueAction } from '../queue/jobs.ts';
+import { MAX_QUEUE_DELAY_S, type InteractionJob, type Job, type QueueAction } from '../jobs.ts';
 import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';

@@ -8,7 +8,7 @@ import { log } from '../log.ts';
 import { processInteraction } from '../pipeline/process-interaction.ts';
 import { applyReply, giveUpReply } from '../replies/apply-reply.ts';
 import { backoffSeconds, sendOne } from '../send/send-sms.ts';
-import { Job, type QueueAction } from './jobs.ts';
+import { Job, type QueueAction } from '../jobs.ts';
 
 /** Must match max_retries in wrangler.toml (attempts = retries + 1). */
 export const MAX_QUEUE_ATTEMPTS = 9;

@@ -19,7 +19,7 @@ import { readSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
-import type { QueueAction, ReplyJob } from '../queue/jobs.ts';
+import type { QueueAction, ReplyJob } from '../jobs.ts';
 import type { ZendeskTicket, ZendeskUser } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 

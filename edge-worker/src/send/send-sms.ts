@@ -17,9 +17,9 @@ import { readInstallation, type Installation } from '../db/installations.ts';
 import { listOptedOut, recordOptOut } from '../db/opt-outs.ts';
 import { claimSend, readSend, recordSendOutcome, releaseSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
-import { webhookUrls } from '../http/webhook-urls.ts';
+import { webhookUrls } from '../webhook-urls.ts';
 import { log } from '../log.ts';
-import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../queue/jobs.ts';
+import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../jobs.ts';
 import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
 
 export const MAX_SEND_ATTEMPTS = 6;

@@ -143,7 +143,7 @@ export interface SetupOutcome {
 export async function ensureZendeskSetup(
   zendesk: ZendeskClient,
   opts: {
-    /** This installation's webhook URL (http/webhook-urls.ts). */
+    /** This installation's webhook URL (webhook-urls.ts). */
     endpoint: string;
     stored: StoredSetup | null;
     /** Stores signing secrets by webhook id; called before any trigger points at the webhook. */
