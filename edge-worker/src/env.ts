@@ -45,4 +45,7 @@ export interface Env {
   SANDBOX_TELNYX_API_KEY?: string;
   /** Local runs only: the sandbox's Ed25519 public key, so "Use the SMS sandbox" needs nothing pasted. */
   SANDBOX_TELNYX_PUBLIC_KEY?: string;
+  // Issue 12b: test SMS rate limits (wrangler.toml [[ratelimits]]): per user, per installation.
+  TEST_SEND_USER_LIMIT: RateLimit;
+  TEST_SEND_INSTALLATION_LIMIT: RateLimit;
 }

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   /** Zendesk refused to refresh the OAuth token: an admin presses Reconnect. */
   reconnect_needed: 409,
   upstream_unavailable: 503,
+  // Issue 12b: a rate limit (test SMS); the answer carries Retry-After.
+  rate_limited: 429,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -33,6 +35,16 @@ export class AppError extends Error {
   }
   get status(): (typeof ERROR_STATUS)[ErrorCode] {
     return ERROR_STATUS[this.code];
+  }
+}
+
+/** Too many requests: answered 429 with `Retry-After: retryAfterSeconds` (http/app.ts). */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

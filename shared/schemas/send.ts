@@ -29,6 +29,10 @@ export const SendReason = z.enum([
   'retries_exhausted',
   'outcome_unknown', // Telnyx did not answer; the message may have gone out, so it is not resent
   'cancelled', // Telnyx reports the message cancelled before it was sent (status `cancelled`)
+  // Issue 12b: spend limits.
+  'budget_exceeded', // held: the installation's daily SMS budget is used up; goes out the next UTC day
+  'country_not_allowed', // skipped: the number is in a country the installation does not text
+  'erased', // skipped: an admin erased the recipient's or the ticket's data before it went out
 ]);
 export type SendReason = z.infer<typeof SendReason>;
 

@@ -21,6 +21,23 @@ export const FrequencyCap = z.object({
 });
 export type FrequencyCap = z.infer<typeof FrequencyCap>;
 
+/**
+ * The frequency cap a new installation has: 3 messages to one number per 24 h. One interaction
+ * texts a number once; three solves of one customer's tickets in a day still all get their SMS,
+ * a fourth (a burst of bulk solves, a rule that loops) does not.
+ */
+export const DEFAULT_FREQUENCY_CAP: FrequencyCap = { maxMessages: 3, periodHours: 24 };
+
+/** ISO 3166-1 alpha-2, upper case, known to libphonenumber-js. */
+const CountryCode = z
+  .string()
+  .length(2, 'Use a two-letter country code such as US')
+  .transform((s) => s.toUpperCase())
+  .refine((c) => isSupportedCountry(c), 'Unknown country code');
+
+/** An E.164 number (+ and 8-15 digits). */
+const E164 = z.string().trim().regex(/^\+[1-9]\d{7,14}$/, 'Use the international format, e.g. +14155550123');
+
 export const DEFAULT_HELP_REPLY_TEXT = 'Reply STOP to opt out. For help, reply with your question.';
 
 export const Settings = z.object({
@@ -42,8 +59,11 @@ export const Settings = z.object({
   customerFallbackToRequesterPhone: z.boolean().default(true),
   /** Hold messages during these hours in the recipient's time zone. */
   quietHours: QuietHours.nullable().default(null),
-  /** At most N messages to one number per period. */
-  frequencyCap: FrequencyCap.nullable().default(null),
+  /**
+   * At most N messages to one number per period; null = off (chosen by an admin). On by default
+   * (DEFAULT_FREQUENCY_CAP); migration 0008 gave installations that never chose the default.
+   */
+  frequencyCap: FrequencyCap.nullable().default(() => ({ ...DEFAULT_FREQUENCY_CAP })),
   /** Upper bound on SMS parts for one message (carriers accept up to 10). */
   maxParts: z.number().int().min(1).max(10).default(4),
   /** Who may retry a failed send from the sidebar. */
@@ -54,6 +74,26 @@ export const Settings = z.object({
   replyReopensTicket: z.boolean().default(false),
   /** What a HELP reply is answered with (once per number per 24 h), from the number it was sent to. */
   helpReplyText: z.string().trim().min(1).max(320).default(DEFAULT_HELP_REPLY_TEXT),
+  // Issue 12b: spend limits and retention (README "Spend limits", "Retention and erasure").
+  /**
+   * At most this many SMS handed to Telnyx per UTC day (installation-wide); sends beyond it are
+   * held until the next UTC day or until an admin raises the limit. null = no limit. 1,000 a day
+   * is far above a typical help desk's daily solves yet caps a runaway rule at about 5 USD a day.
+   */
+  dailyMessageLimit: z.number().int().min(1).max(1_000_000).nullable().default(1000),
+  /** At most this estimated cost per UTC day (segments × estimatedCostPerSegment); null = off. */
+  dailyCostLimit: z.number().positive().max(1_000_000).nullable().default(null),
+  /**
+   * The price of one SMS segment used for the estimate, in the account's currency. Telnyx's own
+   * example answer prices one US part at 0.0051 USD (rate + carrier fee); the rate card varies.
+   */
+  estimatedCostPerSegment: z.number().min(0).max(10).default(0.005),
+  /** Countries (ISO 3166-1 alpha-2) whose numbers may be texted; null = only `defaultCountry`. */
+  allowedCountries: z.array(CountryCode).min(1, 'Allow at least one country').max(250).nullable().default(null),
+  /** Numbers a test SMS may go to besides the caller's own Zendesk phone (E.164). */
+  testSendNumbers: z.array(E164).max(50).default([]),
+  /** Message bodies, numbers, summaries and reply texts older than this many days are purged. */
+  retentionDays: z.number().int().min(31, 'At least 31 days: frequency caps and reply matching look back that far').max(3650).default(90),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

@@ -172,7 +172,8 @@ export async function reopenFailedSend(db: D1Database, installationId: string, i
   const res = await db
     .prepare(
       `UPDATE sends SET status = 'reserved', reason = NULL, detail = 'Retry requested', updated_at = ?
-       WHERE installation_id = ? AND id = ? AND status = 'failed' AND reason IN ('telnyx_rejected', 'carrier_failed', 'retries_exhausted')`,
+       WHERE installation_id = ? AND id = ? AND status = 'failed' AND reason IN ('telnyx_rejected', 'carrier_failed', 'retries_exhausted')
+         AND recipient NOT LIKE 'erased:%'`,
     )
     .bind(nowIso, installationId, id)
     .run();

@@ -3,13 +3,14 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiError, FieldError } from '../../../shared/schemas/api.ts';
-import { AppError, UpstreamError } from '../errors.ts';
+import { AppError, RateLimitedError, UpstreamError } from '../errors.ts';
 import { appPages } from './app-pages.ts';
 import { requireAppAuth } from './auth.ts';
 import { connectApi } from './connect-api.ts';
 import type { AppEnv } from './context.ts';
 import { provisioningApi } from './provisioning-api.ts';
 import { reportApi } from './report-api.ts';
+import { privacyApi } from './privacy-api.ts';
 import { rulesApi } from './rules-api.ts';
 import { sessionApi } from './session-api.ts';
 import { settingsApi } from './settings-api.ts';
@@ -36,6 +37,7 @@ export function createApp() {
   });
 
   app.onError((err, c) => {
+    if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds));
     if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.fields), err.status);
     if (err instanceof HTTPException) {
       // Hono raises these for malformed JSON bodies and similar client mistakes.
@@ -85,11 +87,14 @@ export function createApp() {
   app.use('/v1/setup/*', requireAppAuth);
   app.use('/v1/report', requireAppAuth);
   app.use('/v1/report.csv', requireAppAuth);
+  app.use('/v1/budget', requireAppAuth);
+  app.use('/v1/erasure', requireAppAuth);
   app.route('/v1', settingsApi);
   app.route('/v1', statusApi);
   app.route('/v1', toolsApi);
   app.route('/v1/rules', rulesApi);
   app.route('/v1', reportApi);
+  app.route('/v1', privacyApi);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',

@@ -31,6 +31,8 @@ import type { AppEnv, Caller } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
 import { webhookUrls } from '../webhook-urls.ts';
 import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
+import { assertMayChangeLimits } from './privacy-api.ts';
+import { releaseHeldSends } from '../send/daily-budget.ts';
 
 const SettingsView = z
   .object({
@@ -107,7 +109,9 @@ settingsApi.openapi(
   async (c) => {
     const caller = c.get('caller');
     const before = caller.installation.settings;
-    const next = Settings.safeParse({ ...before, ...c.req.valid('json') });
+    const patch = c.req.valid('json');
+    assertMayChangeLimits(caller, patch);
+    const next = Settings.safeParse({ ...before, ...patch });
     if (!next.success) throw invalid(next.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })));
     const now = new Date().toISOString();
     const changes = diffFields(before, next.data);
@@ -117,6 +121,10 @@ settingsApi.openapi(
       // Who counts as supervisor may have changed.
       ...('supervisorRoleNames' in changes ? [clearCachedRolesStatement(c.env.DB, caller.installation.id)] : []),
     ]);
+    // A raised (or lifted) budget lets the sends held for it go now (send/daily-budget.ts).
+    if ('dailyMessageLimit' in changes || 'dailyCostLimit' in changes || 'estimatedCostPerSegment' in changes) {
+      await releaseHeldSends(c.env, caller.installation.id, Date.now());
+    }
     return c.json(await settingsView(c.env, caller.installation.id), 200);
   },
 );

@@ -12,6 +12,7 @@ import { listRepliesForTicket, type ReplyRow } from '../db/replies.ts';
 import { listRules } from '../db/rules.ts';
 import { parseMedia } from '../replies/apply-reply.ts';
 import { listSendsForTicket, readSend, reopenFailedSend, type SendRow } from '../db/sends.ts';
+import { isErasedRecipient } from '../db/erasure.ts';
 import { diffFields, insertAuditStatement } from '../db/audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import { buildSnapshot } from '../pipeline/interaction-snapshot.ts';
@@ -35,7 +36,7 @@ export function toSend(row: SendRow, canRetry: boolean): Send {
     ruleId: row.rule_id,
     ruleLabel: row.rule_label,
     recipientKind: row.recipient_kind,
-    recipientMasked: row.recipient ? maskPhone(row.recipient) : null,
+    recipientMasked: row.recipient && !isErasedRecipient(row.recipient) ? maskPhone(row.recipient) : null,
     fromNumber: row.from_number,
     body: row.body,
     segments: row.segments,
@@ -49,7 +50,7 @@ export function toSend(row: SendRow, canRetry: boolean): Send {
     telnyxMessageId: row.telnyx_message_id,
     scheduledFor: row.scheduled_for,
     attempts: row.attempts,
-    canRetry: canRetry && row.status === 'failed' && row.reason !== null && RETRYABLE.has(row.reason),
+    canRetry: canRetry && row.status === 'failed' && row.reason !== null && RETRYABLE.has(row.reason) && !isErasedRecipient(row.recipient),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

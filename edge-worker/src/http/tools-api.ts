@@ -5,7 +5,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { maskPhone, normalizePhone } from '../../../shared/phone/normalize.ts';
 import { normalizeSender } from '../../../shared/phone/sender.ts';
 import { compileRules, explainRules } from '../../../shared/rules/evaluate.ts';
-import { ZendeskSetupHealth, ZendeskSetupResult } from '../../../shared/schemas/api.ts';
+import { ApiError, ZendeskSetupHealth, ZendeskSetupResult } from '../../../shared/schemas/api.ts';
 import { RuleInput } from '../../../shared/schemas/rule.ts';
 import { Send } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
@@ -28,6 +28,7 @@ import type { AppEnv } from './context.ts';
 import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
 import { webhookUrls } from '../webhook-urls.ts';
 import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
+import { assertMayTestText, enforceTestSendRate } from './test-send-limits.ts';
 
 const TicketId = z.string().trim().regex(/^\d+$/, 'Must be a Zendesk ticket id');
 
@@ -103,9 +104,16 @@ toolsApi.openapi(
 toolsApi.openapi(
   createRoute({
     method: 'post', path: '/test-send', tags: ['Rules'], security: bearerSecurity,
-    summary: "Send a rule's message to one number now (e.g. your own phone); audited",
+    summary:
+      "Send a rule's message now to your own phone (your Zendesk profile's) or a number an admin allowed in Settings; at most 5 a minute per person and 20 per account (429 with Retry-After); audited",
     request: { body: jsonBody(TestSendRequest) },
-    responses: { 200: jsonResponse(Send, 'The attempt and its outcome'), ...authErrors, 409: errors[409], 422: errors[422] },
+    responses: {
+      200: jsonResponse(Send, 'The attempt and its outcome'),
+      ...authErrors,
+      409: errors[409],
+      422: errors[422],
+      429: { description: 'Too many test messages; Retry-After says when to try again', content: { 'application/json': { schema: ApiError } } },
+    },
   }),
   async (c) => {
     const caller = c.get('caller');
@@ -114,6 +122,9 @@ toolsApi.openapi(
     const settings = installation.settings;
     const number = normalizePhone(to, settings.defaultCountry);
     if (!number.ok) throw invalid([{ field: 'to', reason: number.reason }]);
+    // Only to a number the caller may text, and not too often (test-send-limits.ts).
+    await enforceTestSendRate(c.env, caller);
+    await assertMayTestText(c.env, caller, number.e164);
     const sender = normalizeSender(rule.senderNumber, settings.defaultCountry);
     if (!sender.ok) throw invalid([{ field: 'rule.senderNumber', reason: sender.reason }]);
     const conn = await telnyxFor(c.env, installation);

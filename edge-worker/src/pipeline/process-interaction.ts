@@ -7,7 +7,8 @@
 //      that fires for both is one rule (its sends are unique per interaction and recipient)
 //   4. per matched rule: resolve recipients, compose ONE message (summary when enabled)
 //   5. decide per recipient: reserve, hold for quiet hours, or skip with a reason
-//      (no valid number, duplicate, SMS not connected, opted out, frequency cap, rule disabled)
+//      (no valid number, country not allowed, duplicate, SMS not connected, opted out, frequency
+//      cap, rule disabled)
 //   6. write every decision to D1 in one batch (INSERT OR IGNORE on interaction+rule+recipient:
 //      reprocessing never adds a second send)
 //   7. send each reserved send now (claimed first, send/send-sms.ts makes the Telnyx call);
@@ -17,6 +18,7 @@
 //      joined meanwhile: then the joining receipt's job runs it again, and only sends for rules
 //      and recipients not stored yet are added
 //   9. optionally add an internal note to the ticket listing what was sent (once)
+import { countryNotAllowed } from '../../../shared/phone/destination-country.ts';
 import { maskPhone } from '../../../shared/phone/normalize.ts';
 import { compileRules, evaluateRules } from '../../../shared/rules/evaluate.ts';
 import type { Rule } from '../../../shared/schemas/rule.ts';
@@ -24,6 +26,7 @@ import type { SendReason, SendStatus } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
 import { readInstallation, type Installation } from '../db/installations.ts';
 import { claimInteraction, claimNote, finishInteraction, listInteractionEvents, type InteractionRow } from '../db/interactions.ts';
+import { isErasedRecipient } from '../db/erasure.ts';
 import { listOptedOut } from '../db/opt-outs.ts';
 import { listRules } from '../db/rules.ts';
 import { claimSend, countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
@@ -167,6 +170,8 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
   // A rerun (an end event joined, or a redelivery) starts from what is stored: numbers already
   // texted for this interaction stay "texted", and stored decisions are not planned again.
   const stored = await listSendsForInteraction(env.DB, interaction.id);
+  // Erased (db/erasure.ts): what was sent is forgotten, so a rerun must not plan it again.
+  if (stored.some((s) => isErasedRecipient(s.recipient))) return { rows: [], hadStored: true };
   const decided = new Set(stored.map((s) => `${s.rule_id}|${s.recipient_kind}|${s.recipient}`));
   const textedNow = new Set<string>(stored.filter((s) => s.status !== 'skipped' && s.recipient).map((s) => s.recipient));
   for (const { rule, disabled, recipients } of planned) {
@@ -177,10 +182,12 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
       let reason: SendReason | null = null;
       let detail: string | null = null;
       let scheduledFor: string | null = null;
+      const notAllowed = r.ok ? countryNotAllowed(r.e164, settings) : null;
       if (disabled) [status, reason, detail] = ['skipped', 'rule_disabled', 'The rule is disabled'];
       else if (rule.content.includeSummary && rule.content.skipIfNoSummary && !message.hasSummary)
         [status, reason, detail] = ['skipped', 'summary_unavailable', message.detail ?? 'No summary could be made'];
       else if (!r.ok) [status, reason, detail] = ['skipped', 'no_valid_number', r.detail];
+      else if (notAllowed) [status, reason, detail] = ['skipped', 'country_not_allowed', notAllowed];
       else if (textedNow.has(r.e164)) [status, reason, detail] = ['skipped', 'duplicate_recipient', 'An earlier rule already texts this number for this interaction'];
       else if (!conn) [status, reason, detail] = ['skipped', 'sms_not_connected', 'Telnyx is not connected'];
       else if (optedOut.has(r.e164)) [status, reason, detail] = ['skipped', 'opted_out', 'The recipient replied STOP'];

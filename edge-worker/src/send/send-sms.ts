@@ -21,6 +21,7 @@ import { webhookUrls } from '../webhook-urls.ts';
 import { log } from '../log.ts';
 import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../jobs.ts';
 import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
+import { enforceDailyBudget } from './daily-budget.ts';
 
 export const MAX_SEND_ATTEMPTS = 6;
 
@@ -68,6 +69,9 @@ export async function deliverClaimed(
     await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'sms_not_connected', detail: 'Telnyx is not connected', now });
     return { action: 'ack' };
   }
+  // Spend limit: beyond the day's budget the send is held for the next UTC day (daily-budget.ts).
+  const overBudget = await enforceDailyBudget(env, installation, send, Date.parse(now));
+  if (overBudget) return overBudget;
 
   try {
     const res = await conn.client.messages.send({

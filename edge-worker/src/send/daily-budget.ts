@@ -1,0 +1,87 @@
+// The installation's daily SMS budget (Settings: dailyMessageLimit, dailyCostLimit,
+// estimatedCostPerSegment), checked right before Telnyx is called (send-sms.ts deliverClaimed),
+// the one place every SMS passes through. A send is counted once, on the UTC day it first goes
+// out (db/daily-budget.ts, one conditional statement). Beyond the budget a send is never dropped:
+// it is held (reason `budget_exceeded`) until the next UTC day, when its send job claims it
+// again, or until an admin raises the limit (releaseHeldSends). The first hold of a day writes an
+// audit entry; the admin screen shows a banner from GET /v1/budget.
+import type { Settings } from '../../../shared/schemas/settings.ts';
+import { insertAuditStatement } from '../db/audit.ts';
+import {
+  countAgainstBudget,
+  holdSendForBudget,
+  markBudgetExceeded,
+  nextUtcDay,
+  releaseBudgetHolds,
+  utcDay,
+  type BudgetLimits,
+} from '../db/daily-budget.ts';
+import type { Installation } from '../db/installations.ts';
+import type { SendRow } from '../db/sends.ts';
+import type { Env } from '../env.ts';
+import { MAX_QUEUE_DELAY_S, type QueueAction } from '../jobs.ts';
+import { log } from '../log.ts';
+
+/** Held sends released per settings change; the rest wait for the next UTC day. */
+export const RELEASE_BATCH = 1000;
+/** Cloudflare Queues takes at most 100 messages per sendBatch (https://developers.cloudflare.com/queues/platform/limits/). */
+const QUEUE_BATCH_MAX = 100;
+
+export function budgetLimits(settings: Settings): BudgetLimits {
+  return {
+    messages: settings.dailyMessageLimit,
+    costMicros: settings.dailyCostLimit === null ? null : Math.round(settings.dailyCostLimit * 1_000_000),
+  };
+}
+
+/** The estimated cost of one send, in millionths: its segments at the configured price. */
+export function estimatedCostMicros(settings: Settings, segments: number): number {
+  return Math.round(Math.max(1, segments) * settings.estimatedCostPerSegment * 1_000_000);
+}
+
+/**
+ * Counts a claimed send against today's budget. Returns null when it may go out; otherwise holds
+ * it until the next UTC day (enqueueing its send job) and returns what the queue should do.
+ */
+export async function enforceDailyBudget(env: Env, installation: Installation, send: SendRow, nowMs: number): Promise<QueueAction | null> {
+  const settings = installation.settings;
+  const day = utcDay(nowMs);
+  if (await countAgainstBudget(env.DB, send.id, day, estimatedCostMicros(settings, send.segments), budgetLimits(settings))) return null;
+
+  const now = new Date(nowMs).toISOString();
+  const releaseMs = nextUtcDay(nowMs);
+  const releaseAt = new Date(releaseMs).toISOString();
+  const held = await holdSendForBudget(env.DB, send.id, releaseAt, `Daily SMS budget used up; goes out after ${releaseAt} or when an admin raises the budget`, now);
+  if (!held) return { action: 'ack' };
+  if (await markBudgetExceeded(env.DB, installation.id, day, now)) {
+    await insertAuditStatement(env.DB, {
+      installationId: installation.id,
+      actorUserId: 'system',
+      actorRole: 'system',
+      action: 'budget.exceeded',
+      subjectId: day,
+      changes: {
+        dailyMessageLimit: { from: null, to: settings.dailyMessageLimit },
+        dailyCostLimit: { from: null, to: settings.dailyCostLimit },
+      },
+      now,
+    }).run();
+    log('warn', 'daily SMS budget used up; sends held', { installationId: installation.id, day });
+  }
+  // A hold longer than the queue's longest delay is re-enqueued when the job comes early
+  // (send-sms.ts handleUnclaimed).
+  await env.SEND_QUEUE.send(
+    { kind: 'send', sendId: send.id, installationId: installation.id },
+    { delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.max(1, Math.ceil((releaseMs - nowMs) / 1000))) },
+  );
+  return { action: 'ack' };
+}
+
+/** An admin raised or lifted the budget: held sends are due now (each is counted as it goes out). */
+export async function releaseHeldSends(env: Env, installationId: string, nowMs: number): Promise<number> {
+  const ids = await releaseBudgetHolds(env.DB, installationId, new Date(nowMs).toISOString(), RELEASE_BATCH);
+  for (let i = 0; i < ids.length; i += QUEUE_BATCH_MAX) {
+    await env.SEND_QUEUE.sendBatch(ids.slice(i, i + QUEUE_BATCH_MAX).map((sendId) => ({ body: { kind: 'send' as const, sendId, installationId } })));
+  }
+  return ids.length;
+}
