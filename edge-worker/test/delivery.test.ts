@@ -139,7 +139,7 @@ describe('solved ticket -> SMS', () => {
   });
 
   it("falls back to the requester's phone only when the installation allows it", async () => {
-    const withFallback = await createDeliveryTenant();
+    const withFallback = await createDeliveryTenant({ settings: { allowedCountries: ['US', 'DE'] } });
     await createRules(withFallback, deliveryRule(withFallback, { conditions: { groupIds: [] } }));
     await solve(withFallback, T.vipChat); // no phoneNumber field value, requester has a German phone
     expect((await settled(withFallback, T.vipChat)).sends[0]).toMatchObject({ status: 'queued', recipientMasked: '+49 *** *** 5678' });

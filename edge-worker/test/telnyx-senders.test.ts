@@ -232,7 +232,7 @@ describe('rule senders', () => {
 
 describe('sending from an alphanumeric sender ID', () => {
   it('texts a non-US number from the sender ID through Telnyx', async () => {
-    const t = await createDeliveryTenant();
+    const t = await createDeliveryTenant({ settings: { allowedCountries: ['US', 'DE'] } });
     const germany = DEMO.phones.customerIntl;
     await tx.seedAccount(t.telnyxApiKey, {
       messagingProfiles: [{ id: t.messagingProfileId, name: 'Support line' }],

@@ -52,14 +52,15 @@ describe('preview', () => {
 });
 
 describe('test send', () => {
-  it('sends the composed message to the given number now and audits it', async () => {
+  it("sends the composed message to the caller's own phone now and audits it", async () => {
     const t = await createDeliveryTenant();
-    const res = await (await admin(t))('POST', '/v1/test-send', { rule: deliveryRule(t), to: '(415) 555-0177' });
+    // The admin's phone in their Zendesk profile (test SMS limits: spend-limits.test.ts).
+    const res = await (await admin(t))('POST', '/v1/test-send', { rule: deliveryRule(t), to: '(415) 555-0101' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'queued', recipientMasked: '+1 *** *** 0177', body: 'Thanks for contacting Acme. Reply STOP to opt out.' });
-    expect((await outbox(t)).map((m) => [m.from.phone_number, m.to[0]?.phone_number])).toEqual([[t.sender, '+14155550177']]);
+    expect(res.body).toMatchObject({ status: 'queued', recipientMasked: '+1 *** *** 0101', body: 'Thanks for contacting Acme. Reply STOP to opt out.' });
+    expect((await outbox(t)).map((m) => [m.from.phone_number, m.to[0]?.phone_number])).toEqual([[t.sender, DEMO.phones.admin]]);
     const audit = await (await admin(t))('GET', '/v1/audit');
-    expect(audit.body.entries[0]).toMatchObject({ action: 'test_send', changes: { to: { to: '+1 *** *** 0177' } } });
+    expect(audit.body.entries[0]).toMatchObject({ action: 'test_send', changes: { to: { to: '+1 *** *** 0101' } } });
   });
 
   it('is for admins and supervisors only, and validates the number', async () => {
