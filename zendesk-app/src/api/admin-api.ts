@@ -2,6 +2,7 @@
 // envelopes below are not (yet) in shared/schemas; they mirror the worker's contract.
 import { z } from 'zod';
 import { AuditEntry, InstallationSummary, Me, Requirements, ZendeskSetupHealth, ZendeskSetupResult as SetupResult } from '../../../shared/schemas/api.ts';
+import { BudgetStatus, ErasureResult, type ErasureRequest } from '../../../shared/schemas/privacy.ts';
 import { Report } from '../../../shared/schemas/report.ts';
 import { Rule, RuleWarning, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
 import { TelnyxSenders } from '../../../shared/schemas/telnyx.ts';
@@ -88,6 +89,11 @@ export function createAdminApi(api: WorkerApi) {
     readReport: (from: string, to: string) => api.call('GET', `/v1/report?${reportRange(from, to)}`, Report),
     /** The same rows as CSV text. Not JSON, so the call's parser hands the text through as a string. */
     readReportCsv: (from: string, to: string) => api.call('GET', `/v1/report.csv?${reportRange(from, to)}`, z.string()),
+
+    /** Today's use of the daily SMS budget and the sends held for it. */
+    readBudget: () => api.call('GET', '/v1/budget', BudgetStatus),
+    /** Erase what is stored about one number or one ticket (admins). */
+    erase: (request: ErasureRequest) => api.call('POST', '/v1/erasure', ErasureResult, request),
 
     preview: (ticketId: string, rule: RuleInput) => api.call('POST', '/v1/preview', PreviewResult, { ticketId, rule }),
     testSend: (rule: RuleInput, to: string, ticketId?: string) =>
