@@ -32,7 +32,7 @@ import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './op
 import { webhookUrls } from '../webhook-urls.ts';
 import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 import { assertMayChangeLimits } from './privacy-api.ts';
-import { releaseHeldSends } from '../send/daily-budget.ts';
+import { budgetRaised, releaseHeldSends } from '../send/daily-budget.ts';
 
 const SettingsView = z
   .object({
@@ -122,9 +122,7 @@ settingsApi.openapi(
       ...('supervisorRoleNames' in changes ? [clearCachedRolesStatement(c.env.DB, caller.installation.id)] : []),
     ]);
     // A raised (or lifted) budget lets the sends held for it go now (send/daily-budget.ts).
-    if ('dailyMessageLimit' in changes || 'dailyCostLimit' in changes || 'estimatedCostPerSegment' in changes) {
-      await releaseHeldSends(c.env, caller.installation.id, Date.now());
-    }
+    if (budgetRaised(before, next.data)) await releaseHeldSends(c.env, caller.installation.id, Date.now());
     return c.json(await settingsView(c.env, caller.installation.id), 200);
   },
 );

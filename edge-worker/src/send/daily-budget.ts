@@ -77,6 +77,16 @@ export async function enforceDailyBudget(env: Env, installation: Installation, s
   return { action: 'ack' };
 }
 
+/** Whether a settings change lets more through today: a limit raised or lifted, or a lower price. */
+export function budgetRaised(before: Settings, after: Settings): boolean {
+  const more = (a: number | null, b: number | null) => a !== null && (b === null || b > a);
+  return (
+    more(before.dailyMessageLimit, after.dailyMessageLimit) ||
+    more(before.dailyCostLimit, after.dailyCostLimit) ||
+    (before.dailyCostLimit !== null && after.estimatedCostPerSegment < before.estimatedCostPerSegment)
+  );
+}
+
 /** An admin raised or lifted the budget: held sends are due now (each is counted as it goes out). */
 export async function releaseHeldSends(env: Env, installationId: string, nowMs: number): Promise<number> {
   const ids = await releaseBudgetHolds(env.DB, installationId, new Date(nowMs).toISOString(), RELEASE_BATCH);
