@@ -191,7 +191,8 @@ describe('solved ticket -> SMS', () => {
   });
 
   it('fires conversation_ended rules on the chat-ended trigger and not on solve', async () => {
-    const t = await createDeliveryTenant();
+    // The chat's requester has a German phone.
+    const t = await createDeliveryTenant({ settings: { allowedCountries: ['US', 'DE'] } });
     await createRules(
       t,
       deliveryRule(t, { label: 'chat', conditions: { groupIds: [], events: ['conversation_ended'] }, content: { customText: 'Thanks for chatting' } }),

@@ -106,6 +106,12 @@ describe('settings', () => {
       replyWindowDays: 14,
       replyReopensTicket: true,
       helpReplyText: 'Acme: reply with your question, or STOP to opt out.',
+      dailyMessageLimit: 500,
+      dailyCostLimit: 10,
+      estimatedCostPerSegment: 0.01,
+      allowedCountries: ['GB', 'IE'],
+      testSendNumbers: ['+447700900123'],
+      retentionDays: 60,
     };
     const second: Record<string, unknown> = {
       summariesEnabled: false,
@@ -121,6 +127,12 @@ describe('settings', () => {
       replyWindowDays: 1,
       replyReopensTicket: false,
       helpReplyText: 'Reply STOP to opt out.',
+      dailyMessageLimit: null,
+      dailyCostLimit: null,
+      estimatedCostPerSegment: 0.005,
+      allowedCountries: null,
+      testSendNumbers: [],
+      retentionDays: 365,
     };
     // A setting added later needs values here too.
     expect(Object.keys(first).sort()).toEqual(Object.keys(Settings.shape).sort());
