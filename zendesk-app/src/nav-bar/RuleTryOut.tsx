@@ -98,6 +98,7 @@ export function RuleTryOut({ buildInput, onRuleErrors, defaultCountry }: RuleTry
       <div style={{ display: 'flex', gap: 12, alignItems: 'flex-end', flexWrap: 'wrap', marginTop: 12 }}>
         <Field style={{ width: 200 }}>
           <Field.Label>{t('tryout.to')}</Field.Label>
+          <Field.Hint>{t('tryout.to_hint')}</Field.Hint>
           <Input type="tel" value={to} validation={toError ? 'error' : undefined} onChange={(e) => setTo(e.target.value)} />
           {toError && <Field.Message validation="error">{toError}</Field.Message>}
         </Field>
