@@ -271,3 +271,16 @@ describe('frequency cap', () => {
     expect(await read('inst_chose_off')).toBeNull();
   });
 });
+
+describe('/openapi.json', () => {
+  it('documents the budget, erasure and the test SMS rate limit', async () => {
+    const doc = (await (await SELF.fetch('https://worker.test/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths['/v1/budget'] ?? {})).toEqual(['get']);
+    expect(doc.paths['/v1/erasure']?.post?.requestBody).toBeDefined();
+    expect(Object.keys(doc.paths['/v1/test-send']?.post?.responses ?? {})).toContain('429');
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['BudgetStatus', 'ErasureRequest', 'ErasureResult']));
+  });
+});
