@@ -7,6 +7,7 @@ import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FREQUENCY_CAP, Settings } from '../../shared/schemas/settings.ts';
 import { sendOne } from '../src/send/send-sms.ts';
+import { demoAccount, zendeskUser } from '../../test/fakes/zendesk-data.ts';
 import { openSession } from './helpers.ts';
 import {
   admin,
@@ -21,6 +22,7 @@ import {
   ticketSends,
   uniqueNumber,
   waitFor,
+  zd,
   type DeliveryTenant,
 } from './delivery-helpers.ts';
 
@@ -227,6 +229,24 @@ describe('test SMS limits', () => {
     expect(await outbox(t)).toHaveLength(5);
     // Another user of the same installation still may.
     expect((await testSendRaw(t, DEMO.users.supervisor, DEMO.phones.supervisor)).status).toBe(200);
+  });
+
+  it('is rate-limited per installation: 20 a minute across its people', async () => {
+    const t = await createDeliveryTenant();
+    // Four more admins, each with their own phone.
+    const extra = [1101, 1102, 1103, 1104].map((id) => zendeskUser({ id, name: `Admin ${id}`, role: 'admin', phone: `+1415555${id}` }));
+    const account = demoAccount();
+    await zd.seedAccount(t.subdomain, { ...account, users: [...account.users, ...extra] });
+    const statuses: number[] = [];
+    for (const user of [{ id: DEMO.users.admin, phone: DEMO.phones.admin }, ...extra.slice(0, 3).map((u) => ({ id: u.id, phone: u.phone ?? '' }))]) {
+      for (let i = 0; i < 5; i++) statuses.push((await testSendRaw(t, user.id, user.phone)).status);
+    }
+    expect(statuses).toEqual(Array(20).fill(200));
+    const limited = await testSendRaw(t, 1104, '+14155551104');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(((await limited.json()) as { error: { message: string } }).error.message).toContain('from this account: at most 20 a minute');
+    expect(await outbox(t)).toHaveLength(20);
   });
 });
 
