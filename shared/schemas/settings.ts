@@ -85,7 +85,9 @@ export const Settings = z.object({
   dailyCostLimit: z.number().positive().max(1_000_000).nullable().default(null),
   /**
    * The price of one SMS segment used for the estimate, in the account's currency. Telnyx's own
-   * example answer prices one US part at 0.0051 USD (rate + carrier fee); the rate card varies.
+   * example answer prices one US part at 0.0051 USD (rate + carrier fee:
+   * https://developers.telnyx.com/api-reference/messages/send-a-message-using-an-alphanumeric-sender-id,
+   * response example `cost`, `cost_breakdown`); the account's rate card has the real price.
    */
   estimatedCostPerSegment: z.number().min(0).max(10).default(0.005),
   /** Countries (ISO 3166-1 alpha-2) whose numbers may be texted; null = only `defaultCountry`. */
