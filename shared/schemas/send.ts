@@ -29,6 +29,10 @@ export const SendReason = z.enum([
   'retries_exhausted',
   'outcome_unknown', // Telnyx did not answer; the message may have gone out, so it is not resent
   'cancelled', // Telnyx reports the message cancelled before it was sent (status `cancelled`)
+  // Send timing (issue 14):
+  'send_delay', // held: the rule sends N minutes after the interaction ends
+  'ticket_reopened', // skipped: the ticket was reopened before the delayed send was due
+  'cancelled_by_agent', // skipped: an agent cancelled the held send in the sidebar
 ]);
 export type SendReason = z.infer<typeof SendReason>;
 
@@ -79,6 +83,8 @@ export const Send = z
     scheduledFor: z.string().nullable(),
     attempts: z.number().int().nonnegative(),
     canRetry: z.boolean(),
+    /** A held send (delayed, or waiting for quiet hours) this caller may cancel before it goes. */
+    canCancel: z.boolean().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     /** Replies to this SMS, oldest first (the status API fills it; other answers leave it out). */

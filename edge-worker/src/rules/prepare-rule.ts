@@ -20,6 +20,7 @@ import { AppError, invalid } from '../errors.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
 import { checkSender, senderWarnings } from './check-sender.ts';
+import { placeholderErrors } from './check-placeholders.ts';
 import { readRequirements } from './requirements.ts';
 
 export interface PrepareRuleOptions {
@@ -77,7 +78,8 @@ async function fieldErrors(env: Env, installation: Installation, rule: RuleDefin
   }
   return uses.flatMap((use) => {
     const problem = checkFieldRef(use.ref, fields);
-    return problem ? [{ field: use.path, reason: FIELD_PROBLEM_TEXT[problem] }] : [];
+    if (!problem) return [];
+    return [{ field: use.path, reason: use.placeholder ? `${use.placeholder}: ${FIELD_PROBLEM_TEXT[problem]}` : FIELD_PROBLEM_TEXT[problem] }];
   });
 }
 
@@ -128,6 +130,8 @@ export async function prepareRuleWithWarnings(
   if (rule.content.includeSummary && !installation.settings.summariesEnabled) {
     errors.push({ field: 'content.includeSummary', reason: 'Enable interaction summaries in Settings first' });
   }
+  // Placeholders first (syntax, unknown names): a ticket_field placeholder is then checked with the fields.
+  errors.push(...placeholderErrors(rule));
   if (opts.checkFields !== false) errors.push(...(await fieldErrors(env, installation, rule)));
   errors.push(...capErrors(await listRules(env.DB, installation.id), { recipients: { ...rule.recipients, otherNumbers } }, opts.replacing));
   if (errors.length) throw invalid(errors);

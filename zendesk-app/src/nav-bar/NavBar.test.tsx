@@ -48,6 +48,7 @@ function installRulesBackend(worker: FakeWorker, initial: Rule[]): Backend {
         includeSummary: input.content.includeSummary ?? false,
         skipIfNoSummary: input.content.skipIfNoSummary ?? false,
         dataFields: input.content.dataFields ?? [],
+        translations: input.content.translations ?? [],
       },
       conditions: {
         groupIds: input.conditions?.groupIds ?? [],
@@ -55,6 +56,7 @@ function installRulesBackend(worker: FakeWorker, initial: Rule[]): Backend {
         events: input.conditions?.events ?? ['ticket_solved'],
       },
       stopProcessing: input.stopProcessing ?? false,
+      sendDelayMinutes: input.sendDelayMinutes ?? 0,
     });
   const idOf = (r: FakeWorkerRequest) => r.path.split('/')[3] ?? '';
 
