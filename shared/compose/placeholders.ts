@@ -193,3 +193,25 @@ export function pickLocale<T extends { locale: string }>(variants: readonly T[],
   const language = wanted.split('-')[0];
   return variants.find((v) => v.locale.toLowerCase().split('-')[0] === language) ?? null;
 }
+
+/**
+ * Every placeholder problem of a rule's texts (the default and each language) as field errors
+ * naming the placeholder as written, e.g.
+ *   { field: 'content.translations.0.customText', reason: '{{ticket.foo}}: Unknown placeholder ticket.foo' }.
+ * The worker refuses a save with them (422, rules/prepare-rule.ts); the editor shows them as you
+ * type. Not part of the zod schema: stored rules are re-parsed with it on every read, and a text
+ * saved before placeholders existed may hold a literal "{{" (it is sent as written).
+ */
+export function contentPlaceholderErrors(content: {
+  customText: string;
+  translations?: ReadonlyArray<{ customText: string }> | undefined;
+}): Array<{ field: string; reason: string }> {
+  const texts = [
+    { field: 'content.customText', text: content.customText },
+    ...(content.translations ?? []).map((v, i) => ({ field: `content.translations.${i}.customText`, text: v.customText })),
+  ];
+  return texts.flatMap(({ field, text }) => {
+    const parsed = parseTemplate(text);
+    return parsed.ok ? [] : parsed.problems.map((p) => ({ field, reason: `${p.placeholder}: ${p.reason}` }));
+  });
+}

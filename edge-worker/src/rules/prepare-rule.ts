@@ -3,6 +3,7 @@
 // only when summaries are enabled, every field it names known (a system field the engine reads,
 // or a ticket field the Zendesk account has), and the installation's caps kept (rules, and
 // recipients summed over all rules: shared/schemas/rule.ts). Collects every problem as a field error.
+import { contentPlaceholderErrors } from '../../../shared/compose/placeholders.ts';
 import { checkFieldRef, FIELD_PROBLEM_TEXT, fieldRefsOf, ticketFieldsById } from '../../../shared/rules/field-refs.ts';
 import type { FieldError } from '../../../shared/schemas/api.ts';
 import {
@@ -20,7 +21,6 @@ import { AppError, invalid } from '../errors.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
 import { checkSender, senderWarnings } from './check-sender.ts';
-import { placeholderErrors } from './check-placeholders.ts';
 import { readRequirements } from './requirements.ts';
 
 export interface PrepareRuleOptions {
@@ -131,7 +131,7 @@ export async function prepareRuleWithWarnings(
     errors.push({ field: 'content.includeSummary', reason: 'Enable interaction summaries in Settings first' });
   }
   // Placeholders first (syntax, unknown names): a ticket_field placeholder is then checked with the fields.
-  errors.push(...placeholderErrors(rule));
+  errors.push(...contentPlaceholderErrors(rule.content));
   if (opts.checkFields !== false) errors.push(...(await fieldErrors(env, installation, rule)));
   errors.push(...capErrors(await listRules(env.DB, installation.id), { recipients: { ...rule.recipients, otherNumbers } }, opts.replacing));
   if (errors.length) throw invalid(errors);
