@@ -5,7 +5,7 @@
 // fakes. A delayed send falls due when its stored due time has passed; tests move that time into
 // the past (the clock cannot be advanced inside workerd) and hand the queue the send job that
 // would have arrived then.
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { demoAccount } from '../../test/fakes/zendesk-data.ts';
 import {
@@ -193,6 +193,20 @@ describe('send timing', () => {
     expect(await outbox(t)).toHaveLength(0);
   });
 
+  it('keeps a due send held while Zendesk cannot be asked, and sends it once Zendesk answers', async () => {
+    const t = await createDeliveryTenant();
+    await createRules(t, deliveryRule(t, { sendDelayMinutes: 15 }));
+    await solve(t, T.damagedOrder);
+    const held = await settled(t, T.damagedOrder);
+    await zd.addFault({ method: 'GET', pathPattern: `^/${t.subdomain}/api/v2/tickets/${T.damagedOrder}\\.json$`, status: 503, headers: { 'Retry-After': '1' } });
+    await makeDue(t, held.sends[0]?.id ?? '');
+    // The queue retries after Zendesk's Retry-After; the send went out exactly once.
+    await waitForStatus(t, T.damagedOrder, 'queued');
+    expect(await outbox(t)).toHaveLength(1);
+    const asked = (await zd.requests({ subdomain: t.subdomain })).requests.filter((r) => r.path.endsWith(`/tickets/${T.damagedOrder}.json`));
+    expect(asked.length).toBeGreaterThanOrEqual(3); // processing, the 503, the retry
+  });
+
   it('cancels pending delayed sends at once when the rule is disabled', async () => {
     const t = await createDeliveryTenant();
     const [rule] = await createRules(t, deliveryRule(t, { sendDelayMinutes: 60 }));
@@ -262,5 +276,21 @@ describe('send timing', () => {
     const res = await (await admin(t))('POST', '/v1/rules', deliveryRule(t, { sendDelayMinutes: 10081 }));
     expect(res.status).toBe(422);
     expect(res.body.error.fields).toEqual([{ field: 'sendDelayMinutes', reason: 'At most 7 days (10080 minutes)' }]);
+  });
+});
+
+describe('in the OpenAPI document', () => {
+  it('documents languages, the send delay, the cancel route and the new reasons', async () => {
+    const doc = (await (await SELF.fetch('https://worker.test/openapi.json')).json()) as {
+      paths: Record<string, { post?: { responses: Record<string, unknown> } }>;
+      components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] } & Record<string, unknown>> }> };
+    };
+    const rule = doc.components.schemas.Rule?.properties ?? {};
+    expect(rule).toHaveProperty('sendDelayMinutes');
+    expect(JSON.stringify(rule.content)).toContain('"translations"');
+    expect(Object.keys(doc.paths['/v1/sends/{id}/cancel']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '403', '404', '409']));
+    const send = doc.components.schemas.Send?.properties ?? {};
+    expect(send).toHaveProperty('canCancel');
+    expect(JSON.stringify(send.reason)).toContain('ticket_reopened');
   });
 });

@@ -24,7 +24,8 @@ import { cancelHeldSend, interactionEndEvents, postponeHeldSend } from '../db/de
 import { readInstallation, type Installation } from '../db/installations.ts';
 import { readRule } from '../db/rules.ts';
 import type { Env } from '../env.ts';
-import { UpstreamError } from '../errors.ts';
+import { AppError, UpstreamError } from '../errors.ts';
+import { log } from '../log.ts';
 import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../jobs.ts';
 import { sendOne } from '../send/send-sms.ts';
 import type { ZendeskTicket, ZendeskUser } from '../zendesk/client.ts';
@@ -75,21 +76,28 @@ async function checkDelayedSend(env: Env, installation: Installation, send: Send
   if (!rule) return { kind: 'cancel', reason: 'rule_disabled', detail: 'The rule was deleted before the delayed SMS went out' };
   if (!rule.enabled) return { kind: 'cancel', reason: 'rule_disabled', detail: 'The rule was disabled before the delayed SMS went out' };
 
-  const zendesk = await zendeskFor(env, installation);
   let ticket: ZendeskTicket;
   let users: ZendeskUser[];
   try {
+    const zendesk = await zendeskFor(env, installation);
     ({ ticket, users = [] } = await zendesk.getTicket(send.ticket_id));
   } catch (err) {
-    // A deleted ticket was not reopened; anything else (Zendesk down) throws and the queue retries.
-    if (err instanceof UpstreamError && err.status === 404) return { kind: 'send' };
-    throw err;
+    // Zendesk down or busy: the queue tries again later (the send stays held).
+    if ((err instanceof UpstreamError && err.isTransient) || !(err instanceof UpstreamError || err instanceof AppError)) throw err;
+    // A deleted ticket was not reopened. Zendesk refusing for good (a 4xx, or the installation
+    // must reconnect): the send goes as it would have without a delay, rather than never.
+    log('warn', 'delayed send: ticket not read, sent without the reopen check', { sendId: send.id, error: String(err) });
+    return quietVerdict(installation, null, nowMs);
   }
   const events = await interactionEndEvents(env.DB, send.interaction_id);
   if (events.includes('ticket_solved') && !ENDED_STATUSES.has(ticket.status)) {
     return { kind: 'cancel', reason: 'ticket_reopened', detail: `The ticket was reopened (now ${ticket.status}) before the delayed SMS went out` };
   }
-  const zone = recipientUser(send, ticket, users)?.iana_time_zone ?? null;
+  return quietVerdict(installation, recipientUser(send, ticket, users)?.iana_time_zone ?? null, nowMs);
+}
+
+/** Quiet hours now, in the recipient's zone (else the installation's): send, or wait for their end. */
+function quietVerdict(installation: Installation, zone: string | null, nowMs: number): Verdict {
   const release = quietHoursRelease(installation.settings.quietHours, zone, nowMs);
   return release === null ? { kind: 'send' } : { kind: 'wait', untilMs: release };
 }
