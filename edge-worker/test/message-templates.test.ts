@@ -110,6 +110,24 @@ describe('placeholders', () => {
     ]);
   });
 
+  it('sends a text saved before placeholders existed as written, and the rule can still be toggled', async () => {
+    const t = await createDeliveryTenant();
+    const [rule] = await createRules(t, deliveryRule(t));
+    // A rule stored by an earlier version, whose text holds a literal "{{".
+    await env.DB.prepare("UPDATE rules SET definition_json = json_set(definition_json, '$.content.customText', ?) WHERE id = ?")
+      .bind('Use code {{SAVE10}} on your next order', rule?.id ?? '')
+      .run();
+    const api = await admin(t);
+    expect((await api('PATCH', `/v1/rules/${rule?.id}`, { enabled: false })).status).toBe(200);
+    expect((await api('PATCH', `/v1/rules/${rule?.id}`, { enabled: true })).status).toBe(200);
+    // Editing the text is checked again.
+    const edit = await api('PATCH', `/v1/rules/${rule?.id}`, { content: { customText: 'Use code {{SAVE10}} now' } });
+    expect(edit.status).toBe(422);
+    await solve(t, T.damagedOrder);
+    await settled(t, T.damagedOrder);
+    expect((await outbox(t)).map((m) => m.text)).toEqual(['Use code {{SAVE10}} on your next order']);
+  });
+
   it('sends ticket data that looks like a placeholder or a tag literally (no injection)', async () => {
     const t = await createDeliveryTenant();
     const account = demoAccount();

@@ -130,9 +130,13 @@ export async function prepareRuleWithWarnings(
   if (rule.content.includeSummary && !installation.settings.summariesEnabled) {
     errors.push({ field: 'content.includeSummary', reason: 'Enable interaction summaries in Settings first' });
   }
-  // Placeholders first (syntax, unknown names): a ticket_field placeholder is then checked with the fields.
-  errors.push(...contentPlaceholderErrors(rule.content));
-  if (opts.checkFields !== false) errors.push(...(await fieldErrors(env, installation, rule)));
+  if (opts.checkFields !== false) {
+    // Placeholders (syntax, unknown names), then the fields, ticket_field placeholders among them.
+    // Like fields, skipped for a patch that leaves content alone: a rule whose text predates
+    // placeholders (a literal "{{") can still be disabled or renamed.
+    errors.push(...contentPlaceholderErrors(rule.content));
+    errors.push(...(await fieldErrors(env, installation, rule)));
+  }
   errors.push(...capErrors(await listRules(env.DB, installation.id), { recipients: { ...rule.recipients, otherNumbers } }, opts.replacing));
   if (errors.length) throw invalid(errors);
 

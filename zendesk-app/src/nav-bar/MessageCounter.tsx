@@ -9,7 +9,8 @@ import { countSegments, estimateCostUsd } from '../../../shared/compose/segments
 import { t } from '../i18n/t.ts';
 import { formatUsd } from '../lib/format.ts';
 
-export function MessageCounter({ text, maxParts }: { text: string; maxParts: number }) {
+/** `withNotes`: the explanations under the counts (shown once, under the default text). */
+export function MessageCounter({ text, maxParts, withNotes = true }: { text: string; maxParts: number; withNotes?: boolean }) {
   const parsed = parseTemplate(text);
   const hasPlaceholders = parsed.ok && parsed.parts.some((p) => p.kind === 'placeholder');
   const counted = parsed.ok ? worstCaseText(parsed.parts) : text;
@@ -37,8 +38,8 @@ export function MessageCounter({ text, maxParts }: { text: string; maxParts: num
           {t('counter.over_max_parts', { maxParts })}
         </span>
       )}
-      {hasPlaceholders && <span style={{ display: 'block', color: '#68737d' }}>{t('counter.worst_case_hint')}</span>}
-      <span style={{ display: 'block', color: '#68737d' }}>{t('counter.custom_text_only')}</span>
+      {withNotes && hasPlaceholders && <span style={{ display: 'block', color: '#68737d' }}>{t('counter.worst_case_hint')}</span>}
+      {withNotes && <span style={{ display: 'block', color: '#68737d' }}>{t('counter.custom_text_only')}</span>}
     </span>
   );
 }

@@ -97,7 +97,7 @@ export function RuleTexts({ draft, slots, maxParts, update }: RuleTextsProps) {
                 onChange={(e) => patch(v, { customText: e.target.value }, `content.translations.${i}.customText`)}
               />
               <Field.Hint>
-                <MessageCounter text={v.customText} maxParts={maxParts} />
+                <MessageCounter text={v.customText} maxParts={maxParts} withNotes={false} />
               </Field.Hint>
               <Message text={slots[`content.translations.${i}.customText`]} />
             </Field>
