@@ -1,7 +1,8 @@
 // Rules written like Zendesk triggers, in the browser: a supervisor writes a text with placeholders
 // and a German version in the rule editor (the counter shows the worst case), an agent solves
 // tickets, and the sandbox phone shows the text rendered from each ticket: the English default for
-// Carla (locale en-US), the German text for Mia (locale de). Its own stack (connected and set up
+// Carla (locale en-US), the German text for Mia (locale de); a rule that sends a day later shows
+// its SMS as scheduled in the agent's sidebar, where the agent cancels it. Its own stack (connected and set up
 // like the shared one) so its rule does not change what the other journeys count on the phone.
 // The steps build on each other and run in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,5 +82,36 @@ describe('Placeholders and languages in the browser', () => {
     expect(await sms.locator('.sms__text').textContent()).toBe('Hallo Mia, Ticket #5003 ist erledigt.');
     expect(await pg.outboxCount()).toBe(2);
     await shot('sms-german');
+  });
+
+  it('a delayed SMS shows as scheduled in the sidebar, and the agent cancels it', async () => {
+    await pg.actAs(users.supervisor);
+    await pg.showAdminScreen();
+    const app = pg.navBar();
+    await app.getByRole('button', { name: 'New rule' }).click();
+    const editor = app.getByRole('form', { name: 'New rule' });
+    await editor.getByLabel('Label', { exact: true }).fill('Survey tomorrow');
+    await editor.getByLabel('Sender number').selectOption(SENDER);
+    await editor.getByLabel('Custom text').fill('How did we do on #{{ticket.id}}?');
+    await editor.getByRole('group', { name: 'Groups' }).getByText('Billing', { exact: true }).click();
+    await editor.getByLabel('Send this many minutes after the interaction ends').fill('1440');
+    await editor.getByRole('button', { name: 'Create rule' }).click();
+    await app.getByRole('table', { name: 'Rules in evaluation order' }).getByText('Survey tomorrow', { exact: true }).waitFor();
+
+    await pg.actAs(users.agent);
+    await pg.openTicket(tickets.doubleCharge);
+    await pg.page.getByRole('button', { name: 'Solve ticket' }).click();
+    const send = pg.sidebar().getByRole('listitem').filter({ hasText: 'Survey tomorrow' });
+    await pg.refreshSidebarUntil(send.getByText('Held', { exact: true }), 'the sidebar shows the delayed SMS');
+    expect(await send.textContent()).toContain('Will be sent');
+    expect(await send.textContent()).toContain('Scheduled: the rule sends some time after the interaction ends');
+    await shot('sidebar-scheduled');
+
+    await send.getByRole('button', { name: 'Cancel this SMS' }).click();
+    await send.getByText('Skipped', { exact: true }).waitFor();
+    expect(await send.textContent()).toContain('Cancelled by an agent');
+    expect(await send.getByRole('button', { name: 'Cancel this SMS' }).count()).toBe(0);
+    expect(await pg.outboxCount()).toBe(2);
+    await shot('sidebar-cancelled');
   });
 });

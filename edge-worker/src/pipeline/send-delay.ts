@@ -32,10 +32,12 @@ import type { ZendeskTicket, ZendeskUser } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 import { quietHoursRelease } from './quiet-hours.ts';
 
-/** The hold of a delayed send planned for an interaction that ended at `endedMs`. */
-export function delayedHold(delayMinutes: number, endedMs: number): { scheduledFor: string; detail: string } {
-  const scheduledFor = new Date(endedMs + delayMinutes * 60_000).toISOString();
-  return { scheduledFor, detail: `Scheduled ${delayMinutes} min after the interaction ended, for ${scheduledFor}` };
+/**
+ * The hold of a delayed send planned for an interaction that ended at `endedMs`. No detail: the
+ * reason (`send_delay`) and `scheduled_for` say it all, and the sidebar shows both.
+ */
+export function delayedHold(delayMinutes: number, endedMs: number): { scheduledFor: string; detail: null } {
+  return { scheduledFor: new Date(endedMs + delayMinutes * 60_000).toISOString(), detail: null };
 }
 
 /** Ticket statuses that mean the interaction is still over (Tickets API `status`). */
