@@ -1,11 +1,14 @@
 // Which fields a rule names, and which of them the Zendesk account does not have. Pure. No I/O:
 // the caller passes the account's ticket fields (GET /api/v2/ticket_fields, every page).
+import { placeholderFieldIds } from '../compose/placeholders.ts';
 import { isSystemFieldRef, type RuleDefinition } from '../schemas/rule.ts';
 
 /** One field reference of a rule, with the path of the input that holds it (for 422s). */
 export interface FieldRefUse {
   ref: string;
   path: string;
+  /** Set when the field is named by a placeholder in the text, e.g. "{{ticket.ticket_field_123}}". */
+  placeholder?: string;
 }
 
 /** The part of a Zendesk ticket field this check reads. */
@@ -25,11 +28,18 @@ export const FIELD_PROBLEM_TEXT: Record<FieldProblem, string> = {
   system_field_id: 'A system field: name it by its API name (subject, status, priority, ...) instead of its id',
 };
 
-/** Every field the rule names: data lines first, then conditions, each with its input path. */
+/**
+ * Every field the rule names: data lines first, then conditions, then the custom fields its texts
+ * name by placeholder ({{ticket.ticket_field_<id>}}), each with its input path.
+ */
 export function fieldRefsOf(rule: Pick<RuleDefinition, 'content' | 'conditions'>): FieldRefUse[] {
+  const inText = (text: string, path: string): FieldRefUse[] =>
+    placeholderFieldIds(text).map((id) => ({ ref: id, path, placeholder: `{{ticket.ticket_field_${id}}}` }));
   return [
     ...rule.content.dataFields.map((d, i) => ({ ref: d.field, path: `content.dataFields.${i}.field` })),
     ...rule.conditions.fieldConditions.map((c, i) => ({ ref: c.field, path: `conditions.fieldConditions.${i}.field` })),
+    ...inText(rule.content.customText, 'content.customText'),
+    ...(rule.content.translations ?? []).flatMap((v, i) => inText(v.customText, `content.translations.${i}.customText`)),
   ];
 }
 

@@ -181,6 +181,29 @@ export const DataField = z.object({
 });
 export type DataField = z.infer<typeof DataField>;
 
+/** Max locale variants of one rule's text. */
+export const LOCALE_VARIANTS_MAX = 20;
+/** Longest "send N minutes after the interaction ends": 7 days. */
+export const SEND_DELAY_MAX_MINUTES = 7 * 24 * 60;
+
+/**
+ * A Zendesk locale as the Users API spells a user's `locale` (BCP-47 tags such as en-US, de, fr,
+ * pt-BR: developer.zendesk.com/api-reference/ticketing/users/users/#json-format).
+ */
+export const LocaleTag = z
+  .string()
+  .trim()
+  .max(20)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a Zendesk locale such as de, fr or en-US')
+  .meta({ description: 'Zendesk locale (BCP-47), e.g. de, fr, en-US', example: 'de' });
+
+/** The rule's text in one language. */
+export const LocalizedText = z.object({
+  locale: LocaleTag,
+  customText: z.string().max(CUSTOM_TEXT_MAX, `Custom text is limited to ${CUSTOM_TEXT_MAX} characters`),
+});
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
 export const Content = z.object({
   customText: z
     .string()
@@ -190,6 +213,9 @@ export const Content = z.object({
   /** When the summary cannot be made: false sends without it (and says so), true skips the send. */
   skipIfNoSummary: z.boolean().default(false),
   dataFields: z.array(DataField).max(DATA_FIELDS_MAX).default([]),
+  // Placeholders and languages (issue 14): `customText` is the default text; a variant per
+  // Zendesk locale is picked by the requester's locale (shared/compose/placeholders.ts pickLocale).
+  translations: z.array(LocalizedText).max(LOCALE_VARIANTS_MAX, `At most ${LOCALE_VARIANTS_MAX} languages`).default([]),
 });
 export type Content = z.infer<typeof Content>;
 
@@ -212,6 +238,8 @@ export const RuleInput = z
     conditions: Conditions.default({ groupIds: [], fieldConditions: [], events: ['ticket_solved'] }),
     /** When this rule matches, later rules (by position) are not evaluated. */
     stopProcessing: z.boolean().default(false),
+    // Send timing (issue 14): minutes after the interaction ends, 0 = at once.
+    sendDelayMinutes: z.number().int().min(0).max(SEND_DELAY_MAX_MINUTES, 'At most 7 days (10080 minutes)').default(0),
   })
   .superRefine((rule, ctx) => {
     const r = rule.recipients;
@@ -222,6 +250,12 @@ export const RuleInput = z
     if (c.customText.trim() === '' && !c.includeSummary && c.dataFields.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['content'], message: 'Add custom text, the summary or data fields' });
     }
+    const seen = new Set<string>();
+    c.translations.forEach((v, i) => {
+      const key = v.locale.toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['content', 'translations', i, 'locale'], message: 'This language is listed twice' });
+      seen.add(key);
+    });
   });
 export type RuleInput = z.input<typeof RuleInput>;
 export type RuleDefinition = z.output<typeof RuleInput>;
@@ -237,6 +271,7 @@ export const Rule = z.object({
   content: Content,
   conditions: Conditions,
   stopProcessing: z.boolean(),
+  sendDelayMinutes: z.number().int().nonnegative(),
   /** Increments on every change; send with If-Match-like `version` to avoid lost updates. */
   version: z.number().int().positive(),
   /**
@@ -265,6 +300,7 @@ export const RulePatch = z
     content: Content,
     conditions: Conditions,
     stopProcessing: z.boolean(),
+    sendDelayMinutes: z.number().int().min(0).max(SEND_DELAY_MAX_MINUTES, 'At most 7 days (10080 minutes)'),
   })
   .partial();
 export type RulePatch = z.infer<typeof RulePatch>;

@@ -33,6 +33,10 @@ export const SendReason = z.enum([
   'budget_exceeded', // held: the installation's daily SMS budget is used up; goes out the next UTC day
   'country_not_allowed', // skipped: the number is in a country the installation does not text
   'erased', // skipped: an admin erased the recipient's or the ticket's data before it went out
+  // Send timing (issue 14):
+  'send_delay', // held: the rule sends N minutes after the interaction ends
+  'ticket_reopened', // skipped: the ticket was reopened before the delayed send was due
+  'cancelled_by_agent', // skipped: an agent cancelled the held send in the sidebar
 ]);
 export type SendReason = z.infer<typeof SendReason>;
 
@@ -83,6 +87,8 @@ export const Send = z
     scheduledFor: z.string().nullable(),
     attempts: z.number().int().nonnegative(),
     canRetry: z.boolean(),
+    /** A held send (delayed, or waiting for quiet hours) this caller may cancel before it goes. */
+    canCancel: z.boolean().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     /** Replies to this SMS, oldest first (the status API fills it; other answers leave it out). */

@@ -14,6 +14,7 @@ import {
   updateRuleStatement,
 } from '../db/rules.ts';
 import { diffFields, insertAuditStatement } from '../db/audit.ts';
+import { cancelDelayedSendsOfRuleStatement } from '../db/delayed-sends.ts';
 import type { Installation } from '../db/installations.ts';
 import type { Env } from '../env.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
@@ -39,6 +40,7 @@ const definitionOf = (rule: Rule): RuleDefinition => ({
   content: rule.content,
   conditions: rule.conditions,
   stopProcessing: rule.stopProcessing,
+  sendDelayMinutes: rule.sendDelayMinutes,
 });
 
 function audit(c: { env: AppEnv['Bindings'] }, caller: Caller, action: string, subjectId: string | null, changes: Record<string, { from: unknown; to: unknown }>, now: string) {
@@ -170,6 +172,10 @@ async function replaceRule(
   ]);
   // A concurrent edit bumped the version between our read and write: refuse rather than lose it.
   if (!update?.meta.changes) throw new AppError('conflict', 'The rule was changed by someone else; reload and try again');
+  // Delayed sends of a rule that is now off are cancelled at once, not when they fall due.
+  if (existing.enabled && !definition.enabled) {
+    await cancelDelayedSendsOfRuleStatement(c.env.DB, caller.installation.id, existing.id, 'The rule was disabled before the delayed SMS went out', now).run();
+  }
   const rule = await readRule(c.env.DB, caller.installation.id, existing.id);
   if (!rule) throw notFound('Rule');
   return withBrokenFieldsOne(c.env, caller.installation, { ...rule, warnings });
@@ -222,6 +228,7 @@ rulesApi.openapi(
     if (!existing) throw notFound('Rule');
     const now = new Date().toISOString();
     await c.env.DB.batch([
+      cancelDelayedSendsOfRuleStatement(c.env.DB, caller.installation.id, existing.id, 'The rule was deleted before the delayed SMS went out', now),
       deleteRuleStatement(c.env.DB, caller.installation.id, existing.id),
       audit(c, caller, 'rule.delete', existing.id, diffFields(definitionOf(existing) as unknown as Record<string, unknown>, null), now),
     ]);

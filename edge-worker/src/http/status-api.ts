@@ -14,6 +14,7 @@ import { parseMedia } from '../replies/apply-reply.ts';
 import { listSendsForTicket, readSend, reopenFailedSend, type SendRow } from '../db/sends.ts';
 import { isErasedRecipient } from '../db/erasure.ts';
 import { diffFields, insertAuditStatement } from '../db/audit.ts';
+import { cancelHeldSend } from '../db/delayed-sends.ts';
 import { AppError, notFound } from '../errors.ts';
 import { buildSnapshot } from '../pipeline/interaction-snapshot.ts';
 import { mayViewTicket } from '../auth/user-access.ts';
@@ -51,6 +52,8 @@ export function toSend(row: SendRow, canRetry: boolean): Send {
     scheduledFor: row.scheduled_for,
     attempts: row.attempts,
     canRetry: canRetry && row.status === 'failed' && row.reason !== null && RETRYABLE.has(row.reason) && !isErasedRecipient(row.recipient),
+    // Who may retry may also stop a held send (delayed, or waiting for quiet hours) before it goes.
+    canCancel: canRetry && row.status === 'held',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -165,5 +168,39 @@ statusApi.openapi(
     const row = await readSend(c.env.DB, installation.id, id);
     if (!row) throw notFound('Send');
     return c.json(toSend(row, true), 202);
+  },
+);
+
+statusApi.openapi(
+  createRoute({
+    method: 'post', path: '/sends/{id}/cancel', tags: ['Status'], security: bearerSecurity,
+    summary: 'Cancel a held send (a delayed send, or one waiting for quiet hours) before it goes',
+    description: 'Allowed for whoever may retry sends (settings.retryAllowedFor). The send becomes skipped (cancelled_by_agent); a send already handed to Telnyx cannot be cancelled (409).',
+    request: { params: SendParam },
+    responses: { 200: jsonResponse(Send, 'Cancelled'), ...authErrors, 404: errors[404], 409: errors[409] },
+  }),
+  async (c) => {
+    const caller = c.get('caller');
+    const { installation, role } = caller;
+    if (!mayRetry(role, installation.settings)) throw new AppError('forbidden', 'Only admins and supervisors may cancel sends here');
+    const { id } = c.req.valid('param');
+    const existing = await readSend(c.env.DB, installation.id, id);
+    if (!existing || !(await mayViewTicket(c.env, installation, caller.userId, caller.access, existing.ticket_id))) throw notFound('Send');
+    const now = new Date().toISOString();
+    if (!(await cancelHeldSend(c.env.DB, installation.id, id, 'cancelled_by_agent', `Cancelled by an agent (Zendesk user ${caller.userId})`, now))) {
+      throw new AppError('conflict', `This send cannot be cancelled (status ${existing.status}${existing.reason ? `, ${existing.reason}` : ''})`);
+    }
+    await insertAuditStatement(c.env.DB, {
+      installationId: installation.id,
+      actorUserId: caller.userId,
+      actorRole: role,
+      action: 'send.cancel',
+      subjectId: id,
+      changes: diffFields({ status: existing.status }, { status: 'skipped' }),
+      now,
+    }).run();
+    const row = await readSend(c.env.DB, installation.id, id);
+    if (!row) throw notFound('Send');
+    return c.json(toSend(row, true), 200);
   },
 );

@@ -11,6 +11,7 @@ import { createSummarizer } from '../summary/summarize.ts';
 import type { AiLike, SummaryComment } from '../summary/types.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import type { Snapshot } from './interaction-snapshot.ts';
+import { ruleTextFor } from './rule-text.ts';
 
 export type SummaryLoader = (budget: number) => Promise<{ text: string | null; source: string | null; detail: string | null }>;
 
@@ -62,6 +63,8 @@ export async function composeForRule(
   loadSummary: SummaryLoader | null,
 ): Promise<ComposedForRule> {
   const dataLines = snapshot ? renderDataLines(rule.content.dataFields, snapshot.display, snapshot.titles) : [];
+  // The requester's language and the ticket's placeholders, before the length policy applies.
+  const customText = ruleTextFor(rule.content, snapshot).text;
   let summary: string | null = null;
   let summarySource: string | null = null;
   let detail: string | null = null;
@@ -69,7 +72,7 @@ export async function composeForRule(
     if (!summariesEnabled) detail = 'Summary left out: interaction summaries are turned off';
     else if (!loadSummary) detail = 'Summary left out: no ticket to summarise';
     else {
-      const budget = summaryBudget({ customText: rule.content.customText, dataLines }, { maxParts });
+      const budget = summaryBudget({ customText, dataLines }, { maxParts });
       if (budget > 0) {
         const loaded = await loadSummary(budget);
         summary = loaded.text;
@@ -78,7 +81,7 @@ export async function composeForRule(
       } else detail = 'Summary left out: no room within the maximum parts';
     }
   }
-  const composed = composeMessage({ customText: rule.content.customText, summary, dataLines }, { maxParts });
+  const composed = composeMessage({ customText, summary, dataLines }, { maxParts });
   return {
     text: composed.text,
     segments: composed.segments.segments,

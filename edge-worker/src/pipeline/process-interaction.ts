@@ -42,6 +42,7 @@ import { composeForRule, createSummaryLoader } from './compose-for-rule.ts';
 import { buildSnapshot, type Snapshot } from './interaction-snapshot.ts';
 import { quietHoursRelease } from './quiet-hours.ts';
 import { resolveRecipients } from './recipients.ts';
+import { delayedHold } from './send-delay.ts';
 import { deliverClaimed } from '../send/send-sms.ts';
 
 const QUEUE_BATCH_MAX = 100;
@@ -193,7 +194,11 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
       else if (optedOut.has(r.e164)) [status, reason, detail] = ['skipped', 'opted_out', 'The recipient replied STOP'];
       else if (cap && (recent.get(r.e164) ?? 0) >= cap.maxMessages)
         [status, reason, detail] = ['skipped', 'frequency_cap', `At most ${cap.maxMessages} per ${cap.periodHours} h to one number`];
-      else {
+      else if (rule.sendDelayMinutes > 0) {
+        // Quiet hours are checked when it is due (send-delay.ts), not now.
+        [status, reason] = ['held', 'send_delay'];
+        ({ scheduledFor, detail } = delayedHold(rule.sendDelayMinutes, interaction.received_ms));
+      } else {
         const release = quietHoursRelease(settings.quietHours, r.timeZone, nowMs);
         if (release !== null) {
           status = 'held';
@@ -237,6 +242,7 @@ function renderInternalNote(sends: ReadonlyArray<{ rule_label: string; recipient
     const who = s.recipient ? maskPhone(s.recipient) : '(no number)';
     const what =
       s.status === 'reserved' ? 'sending'
+      : s.status === 'held' && s.reason === 'send_delay' ? `scheduled for ${s.scheduled_for}`
       : s.status === 'held' ? `held for quiet hours until ${s.scheduled_for}`
       : s.status === 'skipped' ? `not sent (${(s.reason ?? 'skipped').replace(/_/g, ' ')})`
       : s.status;

@@ -7,7 +7,8 @@ import { AppError, UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
 import { processInteraction } from '../pipeline/process-interaction.ts';
 import { applyReply, giveUpReply } from '../replies/apply-reply.ts';
-import { backoffSeconds, sendOne } from '../send/send-sms.ts';
+import { backoffSeconds } from '../send/send-sms.ts';
+import { sendWhenDue } from '../pipeline/send-delay.ts';
 import { Job, type QueueAction } from '../jobs.ts';
 
 /** Must match max_retries in wrangler.toml (attempts = retries + 1). */
@@ -33,7 +34,7 @@ async function consumeMessage(msg: Message<unknown>, env: Env): Promise<void> {
         ? await processInteraction(env, job, Date.now())
         : job.kind === 'reply'
           ? await applyReply(env, job, Date.now())
-          : await sendOne(env, job, Date.now());
+          : await sendWhenDue(env, job, Date.now());
   } catch (err) {
     action = await onError(env, job, err, msg.attempts);
   }

@@ -3,6 +3,7 @@
 // only when summaries are enabled, every field it names known (a system field the engine reads,
 // or a ticket field the Zendesk account has), and the installation's caps kept (rules, and
 // recipients summed over all rules: shared/schemas/rule.ts). Collects every problem as a field error.
+import { contentPlaceholderErrors } from '../../../shared/compose/placeholders.ts';
 import { checkFieldRef, FIELD_PROBLEM_TEXT, fieldRefsOf, ticketFieldsById } from '../../../shared/rules/field-refs.ts';
 import type { FieldError } from '../../../shared/schemas/api.ts';
 import {
@@ -77,7 +78,8 @@ async function fieldErrors(env: Env, installation: Installation, rule: RuleDefin
   }
   return uses.flatMap((use) => {
     const problem = checkFieldRef(use.ref, fields);
-    return problem ? [{ field: use.path, reason: FIELD_PROBLEM_TEXT[problem] }] : [];
+    if (!problem) return [];
+    return [{ field: use.path, reason: use.placeholder ? `${use.placeholder}: ${FIELD_PROBLEM_TEXT[problem]}` : FIELD_PROBLEM_TEXT[problem] }];
   });
 }
 
@@ -128,7 +130,13 @@ export async function prepareRuleWithWarnings(
   if (rule.content.includeSummary && !installation.settings.summariesEnabled) {
     errors.push({ field: 'content.includeSummary', reason: 'Enable interaction summaries in Settings first' });
   }
-  if (opts.checkFields !== false) errors.push(...(await fieldErrors(env, installation, rule)));
+  if (opts.checkFields !== false) {
+    // Placeholders (syntax, unknown names), then the fields, ticket_field placeholders among them.
+    // Like fields, skipped for a patch that leaves content alone: a rule whose text predates
+    // placeholders (a literal "{{") can still be disabled or renamed.
+    errors.push(...contentPlaceholderErrors(rule.content));
+    errors.push(...(await fieldErrors(env, installation, rule)));
+  }
   errors.push(...capErrors(await listRules(env.DB, installation.id), { recipients: { ...rule.recipients, otherNumbers } }, opts.replacing));
   if (errors.length) throw invalid(errors);
 

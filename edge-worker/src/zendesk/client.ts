@@ -44,6 +44,8 @@ export interface ZendeskUser {
   /** Users API: "organization" | "groups" | "assigned" | "requested" | null (all tickets). */
   ticket_restriction?: string | null;
   organization_id?: number | null;
+  /** Users API: the user's locale, a BCP-47 tag such as en-US or de (picks a rule's language). */
+  locale?: string | null;
 }
 export interface ZendeskGroup { id: number; name: string }
 export interface ZendeskTicketField { id: number; title: string; type: string; active?: boolean; custom_field_options?: Array<{ name: string; value: string }> }

@@ -18,6 +18,8 @@ export function createSidebarApi(api: WorkerApi) {
     ticketSends: (ticketId: string, options: { explain?: boolean } = {}) =>
       api.call('GET', `/v1/tickets/${encodeURIComponent(ticketId)}/sends${options.explain ? '?explain=1' : ''}`, TicketSendsResponse),
     retrySend: (sendId: string) => api.call('POST', `/v1/sends/${encodeURIComponent(sendId)}/retry`, Send),
+    /** Stops a held send (delayed, or waiting for quiet hours) before it goes. */
+    cancelSend: (sendId: string) => api.call('POST', `/v1/sends/${encodeURIComponent(sendId)}/cancel`, Send),
   };
 }
 export type SidebarApi = ReturnType<typeof createSidebarApi>;

@@ -48,6 +48,7 @@ function installRulesBackend(worker: FakeWorker, initial: Rule[]): Backend {
         includeSummary: input.content.includeSummary ?? false,
         skipIfNoSummary: input.content.skipIfNoSummary ?? false,
         dataFields: input.content.dataFields ?? [],
+        translations: input.content.translations ?? [],
       },
       conditions: {
         groupIds: input.conditions?.groupIds ?? [],
@@ -55,6 +56,7 @@ function installRulesBackend(worker: FakeWorker, initial: Rule[]): Backend {
         events: input.conditions?.events ?? ['ticket_solved'],
       },
       stopProcessing: input.stopProcessing ?? false,
+      sendDelayMinutes: input.sendDelayMinutes ?? 0,
     });
   const idOf = (r: FakeWorkerRequest) => r.path.split('/')[3] ?? '';
 
@@ -393,6 +395,7 @@ describe('NavBar: rule editor', () => {
         includeSummary: true,
         skipIfNoSummary: false,
         dataFields: [{ field: '360002', label: 'Order' }],
+        translations: [],
       },
       conditions: {
         groupIds: ['12'],
@@ -400,6 +403,7 @@ describe('NavBar: rule editor', () => {
         events: ['ticket_solved', 'conversation_ended'],
       },
       stopProcessing: true,
+      sendDelayMinutes: 0,
     });
   });
 
@@ -1087,5 +1091,112 @@ describe('NavBar: the session', () => {
     expect(await screen.findByText('Tell the agent')).toBeInTheDocument();
     expect(screen.queryByRole('form')).not.toBeInTheDocument();
     expect(sessionStorage.getItem(RULE_DRAFT_KEY)).toBeNull();
+  });
+});
+
+describe('NavBar: rule editor, placeholders, languages and timing', () => {
+  /** Placeholders are pasted: user-event reads "{" as the start of a key name when typing. */
+  async function paste(user: ReturnType<typeof userEvent.setup>, field: HTMLElement, text: string) {
+    await user.click(field);
+    await user.paste(text);
+  }
+
+  async function fillBasics(user: ReturnType<typeof userEvent.setup>, form: HTMLElement) {
+    await user.type(within(form).getByLabelText('Label'), 'Follow-up');
+    await waitFor(() => expect(within(form).getAllByRole('option', { name: '+14155550100' })).toHaveLength(1));
+    await user.selectOptions(within(form).getByLabelText('Sender number'), '+14155550100');
+  }
+
+  it('counts the worst case with each placeholder at its maximum length, and names unknown placeholders', async () => {
+    const { worker, user } = setup();
+    const form = await openNewRule(user);
+    await fillBasics(user, form);
+    const text = 'Hi {{ticket.requester.first_name}}, #{{ticket.id}}';
+    await paste(user, within(form).getByLabelText('Custom text'), text);
+    const counter = within(form).getAllByTestId('message-counter')[0] as HTMLElement;
+    // "Hi " + first name (20) + ", #" + ticket id (12) = 38 characters at most.
+    expect(counter).toHaveTextContent(`${text.length} / 500 characters · up to 38 with placeholders · GSM-7 · 1 segment · 122 left in this segment`);
+    expect(counter).toHaveTextContent('Placeholders are counted at their longest');
+    // The list of placeholders documents each maximum.
+    expect(within(form).getByTestId('placeholder-list')).toHaveTextContent('ticket.requester.first_name: The requester\'s first name, at most 20 characters');
+
+    await paste(user, within(form).getByLabelText('Custom text'), ' {{ticket.nope}}');
+    expect(within(counter).getByRole('alert')).toHaveTextContent('{{ticket.nope}}: Unknown placeholder ticket.nope');
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+    expect(within(form).getByLabelText('Custom text')).toHaveAccessibleDescription(expect.stringContaining('Unknown placeholder ticket.nope'));
+    expect(worker.requestsTo('POST', '/v1/rules')).toHaveLength(0);
+  });
+
+  it('edits the text per language side by side, each with its own counter, and saves them', async () => {
+    const { worker, user } = setup();
+    const form = await openNewRule(user);
+    await fillBasics(user, form);
+    await paste(user, within(form).getByLabelText('Custom text'), 'Thanks {{ticket.requester.first_name | default: "there"}}!');
+    await user.click(within(form).getByRole('button', { name: 'Add a language' }));
+    await user.type(within(form).getByLabelText('Language 1 (Zendesk locale, e.g. de, fr, en-US)'), 'de');
+    await paste(user, within(form).getByLabelText('Text in language 1'), 'Danke {{ticket.requester.first_name}}!');
+    await user.click(within(form).getByRole('button', { name: 'Add a language' }));
+    await user.type(within(form).getByLabelText('Language 2 (Zendesk locale, e.g. de, fr, en-US)'), 'fr');
+    await paste(user, within(form).getByLabelText('Text in language 2'), 'Merci !');
+
+    // Side by side: the default text and both languages in one row, three counters.
+    const row = within(form).getByTestId('rule-texts');
+    expect(within(row).getAllByRole('textbox').filter((el) => el.tagName === 'TEXTAREA')).toHaveLength(3);
+    expect(within(row).getAllByTestId('message-counter')).toHaveLength(3);
+    expect(within(within(form).getByTestId('language-0')).getByTestId('message-counter')).toHaveTextContent('up to 27 with placeholders');
+
+    await user.click(within(form).getByRole('button', { name: 'Remove language 2' }));
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+    await screen.findByText('Follow-up');
+    expect(worker.requestsTo('POST', '/v1/rules')[0]?.body).toMatchObject({
+      content: {
+        customText: 'Thanks {{ticket.requester.first_name | default: "there"}}!',
+        translations: [{ locale: 'de', customText: 'Danke {{ticket.requester.first_name}}!' }],
+      },
+    });
+  });
+
+  it('shows a saved rule\'s languages and puts a language error on its input', async () => {
+    const { worker, user } = setup({
+      rules: [rule({ content: { ...rule().content, translations: [{ locale: 'fr', customText: 'Merci !' }] } })],
+    });
+    worker.route('PUT', '/v1/rules/r1', {
+      status: 422,
+      body: {
+        error: {
+          code: 'validation_failed',
+          message: 'The rule has problems',
+          fields: [{ field: 'content.translations.0.customText', reason: '{{ticket.x}}: Unknown placeholder ticket.x' }],
+        },
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Edit Thank the customer' }));
+    const form = await screen.findByRole('form', { name: 'Edit rule: Thank the customer' });
+    expect(within(form).getByLabelText('Language 1 (Zendesk locale, e.g. de, fr, en-US)')).toHaveValue('fr');
+    expect(within(form).getByLabelText('Text in language 1')).toHaveValue('Merci !');
+    await user.click(within(form).getByRole('button', { name: 'Save rule' }));
+    expect(await within(form).findByLabelText('Text in language 1')).toHaveAccessibleDescription(
+      expect.stringContaining('Unknown placeholder ticket.x'),
+    );
+  });
+
+  it('sends N minutes after the interaction ends, at most 7 days', async () => {
+    const { worker, user } = setup();
+    const form = await openNewRule(user);
+    await fillBasics(user, form);
+    await user.type(within(form).getByLabelText('Custom text'), 'How did we do?');
+    const delay = within(form).getByLabelText('Send this many minutes after the interaction ends');
+    expect(delay).toHaveValue(0);
+    await user.clear(delay);
+    await user.type(delay, '20000');
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+    expect(delay).toHaveAccessibleDescription(expect.stringContaining('At most 7 days (10080 minutes)'));
+    expect(worker.requestsTo('POST', '/v1/rules')).toHaveLength(0);
+
+    await user.clear(delay);
+    await user.type(delay, '90');
+    await user.click(within(form).getByRole('button', { name: 'Create rule' }));
+    await screen.findByText('Follow-up');
+    expect(worker.requestsTo('POST', '/v1/rules')[0]?.body).toMatchObject({ sendDelayMinutes: 90 });
   });
 });

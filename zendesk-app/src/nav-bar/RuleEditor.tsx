@@ -4,10 +4,11 @@
 // opened again after the reload until it is saved or discarded).
 import { useMemo, useState } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
-import { Checkbox, Field, Fieldset, Input, Select, Textarea, Toggle } from '@zendeskgarden/react-forms';
+import { Checkbox, Field, Fieldset, Input, Select, Toggle } from '@zendeskgarden/react-forms';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { LG, MD, SM } from '@zendeskgarden/react-typography';
-import { EndEvent, FieldOperator, RuleInput, type Rule } from '../../../shared/schemas/rule.ts';
+import { contentPlaceholderErrors } from '../../../shared/compose/placeholders.ts';
+import { EndEvent, FieldOperator, RuleInput, SEND_DELAY_MAX_MINUTES, type Rule } from '../../../shared/schemas/rule.ts';
 import type { FieldChoice } from '../api/zendesk-api.ts';
 import { SYSTEM_FIELDS } from '../api/zendesk-api.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
@@ -20,7 +21,7 @@ import { describeError, ErrorAlert } from '../ui/common.tsx';
 import type { SavedRuleResponse } from '../api/admin-api.ts';
 import { useAdmin } from './admin-context.tsx';
 import { usReasonText } from './us-reach.tsx';
-import { MessageCounter } from './MessageCounter.tsx';
+import { RuleTexts } from './RuleTexts.tsx';
 import { phoneProblem } from './phone-check.ts';
 import { requirementsReason } from './RequirementsChecklist.tsx';
 import {
@@ -218,6 +219,8 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
     const input = draftToInput(draft);
     const parsed = RuleInput.safeParse(input);
     const found: FieldErrors = parsed.success ? {} : fromZodError(parsed.error);
+    // Placeholders as the worker checks them on save (shared/compose/placeholders.ts).
+    for (const problem of contentPlaceholderErrors({ customText: draft.customText, translations: draft.translations })) found[problem.field] ??= problem.reason;
     phoneProblems.forEach((problem, i) => {
       if (problem) found[`recipients.otherNumbers.${i}`] ??= problem;
     });
@@ -480,23 +483,7 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
       </Section>
 
       <Section isStacked title={t('editor.section_content')}>
-        <Field>
-          <Field.Label>{t('editor.custom_text')}</Field.Label>
-          <Textarea
-            value={draft.customText}
-            minRows={3}
-            maxRows={10}
-            validation={slots['content.customText'] ? 'error' : undefined}
-            onChange={(e) => {
-              const customText = e.target.value;
-              update((d) => ({ ...d, customText }), 'content.customText', 'content');
-            }}
-          />
-          <Field.Hint>
-            <MessageCounter text={draft.customText} maxParts={settings.maxParts} />
-          </Field.Hint>
-          <Message text={slots['content.customText']} />
-        </Field>
+        <RuleTexts draft={draft} slots={slots} maxParts={settings.maxParts} update={update} />
         <Field>
           <Checkbox
             checked={draft.includeSummary}
@@ -768,6 +755,26 @@ export function RuleEditor({ rule, restored, onSaved, onCancel }: RuleEditorProp
             <Field.Hint>{t('editor.stop_processing_hint')}</Field.Hint>
           </Checkbox>
           <Message text={slots.stopProcessing} />
+        </Field>
+      </Section>
+
+      <Section isStacked title={t('editor.section_timing')}>
+        <Field style={{ maxWidth: 320 }}>
+          <Field.Label>{t('editor.send_delay')}</Field.Label>
+          <Field.Hint>{t('editor.send_delay_hint')}</Field.Hint>
+          <Input
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={SEND_DELAY_MAX_MINUTES}
+            value={draft.sendDelayMinutes}
+            validation={slots.sendDelayMinutes ? 'error' : undefined}
+            onChange={(e) => {
+              const sendDelayMinutes = e.target.value;
+              update((d) => ({ ...d, sendDelayMinutes }), 'sendDelayMinutes');
+            }}
+          />
+          <Message text={slots.sendDelayMinutes} />
         </Field>
       </Section>
 

@@ -149,6 +149,7 @@ describe('rules list', () => {
           includeSummary: false,
           skipIfNoSummary: false,
           dataFields: [{ field: '360001002' }, { field: '360005' }],
+          translations: [],
         },
         brokenFields: ['360001002'],
       }),

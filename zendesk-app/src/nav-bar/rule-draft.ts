@@ -24,6 +24,12 @@ export interface ConditionDraft extends ListItem {
   valuesText: string;
 }
 
+/** The rule's text in one more language (Zendesk locale), shown beside the default text. */
+export interface TranslationDraft extends ListItem {
+  locale: string;
+  customText: string;
+}
+
 export interface RuleDraft {
   label: string;
   enabled: boolean;
@@ -39,6 +45,9 @@ export interface RuleDraft {
   groupIds: string[];
   fieldConditions: ConditionDraft[];
   events: EndEvent[];
+  translations: TranslationDraft[];
+  /** "Send N minutes after the interaction ends", as typed. */
+  sendDelayMinutes: string;
 }
 
 let nextKey = 1;
@@ -62,6 +71,8 @@ export function emptyDraft(): RuleDraft {
     groupIds: [],
     fieldConditions: [],
     events: ['ticket_solved'],
+    translations: [],
+    sendDelayMinutes: '0',
   };
 }
 
@@ -98,6 +109,8 @@ export function draftFromRule(rule: Rule): RuleDraft {
     groupIds: [...rule.conditions.groupIds],
     fieldConditions: rule.conditions.fieldConditions.map(conditionToDraft),
     events: [...rule.conditions.events],
+    translations: rule.content.translations.map((v) => ({ key: newKey(), locale: v.locale, customText: v.customText })),
+    sendDelayMinutes: String(rule.sendDelayMinutes),
   };
 }
 
@@ -131,6 +144,7 @@ export function draftToInput(d: RuleDraft): RuleInput {
       includeSummary: d.includeSummary,
       skipIfNoSummary: d.skipIfNoSummary,
       dataFields: d.dataFields.map((f) => (f.label.trim() === '' ? { field: f.field } : { field: f.field, label: f.label })),
+      translations: d.translations.map((v) => ({ locale: v.locale, customText: v.customText })),
     },
     conditions: {
       groupIds: d.groupIds,
@@ -138,6 +152,8 @@ export function draftToInput(d: RuleDraft): RuleInput {
       events: d.events,
     },
     stopProcessing: d.stopProcessing,
+    // Not a whole number: sent as typed-but-invalid (NaN fails the schema, which names the field).
+    sendDelayMinutes: d.sendDelayMinutes.trim() === '' ? 0 : /^\d+$/.test(d.sendDelayMinutes.trim()) ? Number(d.sendDelayMinutes) : Number.NaN,
   };
 }
 
@@ -164,12 +180,16 @@ const SLOT_PATTERNS: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^conditions\.fieldConditions\.(\d+)\.operator$/, (m) => `conditions.fieldConditions.${m[1]}.operator`],
   [/^conditions\.fieldConditions\.(\d+)(\.value|\.values(\.\d+)?)?$/, (m) => `conditions.fieldConditions.${m[1]}.value`],
   [/^conditions(\.events(\.\d+)?)?$/, () => 'conditions.events'],
+  [/^content\.translations$/, () => 'content.translations'],
+  [/^content\.translations\.(\d+)(\.customText|\.locale)?$/, (m) => `content.translations.${m[1]}${m[2] ?? '.customText'}`],
+  [/^sendDelayMinutes$/, () => 'sendDelayMinutes'],
 ];
 
 function listLength(d: RuleDraft, slot: string): number | null {
   if (slot.startsWith('recipients.otherNumbers.')) return d.otherNumbers.length;
   if (slot.startsWith('content.dataFields.')) return d.dataFields.length;
   if (slot.startsWith('conditions.fieldConditions.')) return d.fieldConditions.length;
+  if (slot.startsWith('content.translations.')) return d.translations.length;
   return null;
 }
 
@@ -219,6 +239,9 @@ const RuleDraftSchema = z
       z.object({ key: z.number(), field: z.string(), operator: FieldOperator, value: z.string(), valuesText: z.string() }),
     ),
     events: z.array(EndEvent),
+    // Added with languages and send timing: drafts kept before then have neither.
+    translations: z.array(z.object({ key: z.number(), locale: z.string(), customText: z.string() })).default([]),
+    sendDelayMinutes: z.string().default('0'),
   })
   .transform(
     (d): RuleDraft => ({
@@ -226,6 +249,7 @@ const RuleDraftSchema = z
       otherNumbers: d.otherNumbers.map((n) => ({ ...n, key: newKey() })),
       dataFields: d.dataFields.map((f) => ({ ...f, key: newKey() })),
       fieldConditions: d.fieldConditions.map((c) => ({ ...c, key: newKey() })),
+      translations: d.translations.map((v) => ({ ...v, key: newKey() })),
     }),
   );
 

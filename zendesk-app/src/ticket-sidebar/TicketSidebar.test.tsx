@@ -207,6 +207,50 @@ describe('TicketSidebar', () => {
     expect(await screen.findByText('Retry failed: Only admins may retry.')).toBeInTheDocument();
   });
 
+  it('shows a delayed SMS as scheduled with its time, and lets an agent with retry permission cancel it', async () => {
+    const user = userEvent.setup();
+    const { worker } = setup();
+    const scheduledFor = '2026-12-01T12:30:00.000Z';
+    worker.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([
+        send({ id: 'd1', status: 'held', reason: 'send_delay', scheduledFor, detail: null, canRetry: false, canCancel: true }),
+        send({ id: 'd2', status: 'held', reason: 'send_delay', scheduledFor, detail: null, canRetry: false, canCancel: false }),
+      ]),
+    });
+    worker.route('POST', '/v1/sends/d1/cancel', {
+      status: 200,
+      body: send({ id: 'd1', status: 'skipped', reason: 'cancelled_by_agent', scheduledFor, detail: 'Cancelled by an agent', canCancel: false }),
+    });
+    const item = await screen.findByTestId('send-d1');
+    expect(item).toHaveTextContent('Held');
+    expect(item).toHaveTextContent('Scheduled: the rule sends some time after the interaction ends');
+    expect(item).toHaveTextContent('Will be sent');
+    // Without the permission (canCancel false) there is nothing to press.
+    expect(within(screen.getByTestId('send-d2')).queryByRole('button', { name: 'Cancel this SMS' })).not.toBeInTheDocument();
+
+    await user.click(within(item).getByRole('button', { name: 'Cancel this SMS' }));
+    await waitFor(() => expect(screen.getByTestId('send-d1')).toHaveTextContent('Skipped'));
+    expect(screen.getByTestId('send-d1')).toHaveTextContent('Cancelled by an agent');
+    expect(worker.requestsTo('POST', '/v1/sends/d1/cancel')).toHaveLength(1);
+    expect(within(screen.getByTestId('send-d1')).queryByRole('button', { name: 'Cancel this SMS' })).not.toBeInTheDocument();
+  });
+
+  it('says why a cancel failed', async () => {
+    const user = userEvent.setup();
+    const { worker } = setup();
+    worker.route('GET', SENDS_PATH, {
+      status: 200,
+      body: ticketSends([send({ id: 'd1', status: 'held', reason: 'send_delay', canRetry: false, canCancel: true })]),
+    });
+    worker.route('POST', '/v1/sends/d1/cancel', {
+      status: 409,
+      body: { error: { code: 'conflict', message: 'This send cannot be cancelled (status sending)' } },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Cancel this SMS' }));
+    expect(await screen.findByText('Cancel failed: This send cannot be cancelled (status sending)')).toBeInTheDocument();
+  });
+
   it('lists the rules that would fire when nothing was sent yet', async () => {
     const { worker } = setup();
     worker.route('GET', SENDS_PATH, {

@@ -86,11 +86,14 @@ function SendItem({
   isRetrying,
   retryError,
   onRetry,
+  onCancel,
 }: {
   send: Send;
   isRetrying: boolean;
-  retryError: WorkerApiError | undefined;
+  /** The last retry or cancel of this send that failed. */
+  retryError: { kind: SendAction; error: WorkerApiError } | undefined;
   onRetry: (send: Send) => void;
+  onCancel: (send: Send) => void;
 }) {
   const reason = reasonText(send);
   const recipient = send.recipientMasked ?? t('sidebar.no_number');
@@ -114,15 +117,23 @@ function SendItem({
           {isRetrying ? t('sidebar.retrying') : t('sidebar.retry')}
         </Button>
       )}
+      {send.status === 'held' && send.canCancel && (
+        <Button size="small" onClick={() => onCancel(send)} disabled={isRetrying} style={{ marginTop: 4 }}>
+          {isRetrying ? t('sidebar.cancelling') : t('sidebar.cancel')}
+        </Button>
+      )}
       <Replies replies={send.replies ?? []} />
       {retryError && (
         <SM role="alert" style={{ color: '#cc3340' }}>
-          {t('sidebar.retry_failed', { message: describeError(retryError) })}
+          {t(retryError.kind === 'cancel' ? 'sidebar.cancel_failed' : 'sidebar.retry_failed', { message: describeError(retryError.error) })}
         </SM>
       )}
     </li>
   );
 }
+
+/** What an agent may do to one send from the sidebar. */
+type SendAction = 'retry' | 'cancel';
 
 const FAST_POLL_MS = 5_000;
 const IN_FLIGHT = new Set(['reserved', 'sending', 'queued', 'sent']);
@@ -162,7 +173,7 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
   const [error, setError] = useState<WorkerApiError | null>(null);
   const [isActive, setActive] = useState(true);
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
-  const [retryErrors, setRetryErrors] = useState<Record<string, WorkerApiError>>({});
+  const [retryErrors, setRetryErrors] = useState<Record<string, { kind: SendAction; error: WorkerApiError }>>({});
   const rootRef = useRef<HTMLDivElement>(null);
   const lastHeight = useRef(0);
 
@@ -230,11 +241,11 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
   }, [client, refreshSoon, eventRefreshDelayMs]);
 
   const retry = useCallback(
-    async (send: Send) => {
+    async (send: Send, kind: SendAction = 'retry') => {
       setRetrying((s) => new Set(s).add(send.id));
       setRetryErrors(({ [send.id]: _dropped, ...rest }) => rest);
       try {
-        const updated = await api.retrySend(send.id);
+        const updated = kind === 'cancel' ? await api.cancelSend(send.id) : await api.retrySend(send.id);
         setData(
           (d) =>
             d && {
@@ -247,7 +258,7 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
             },
         );
       } catch (reason) {
-        setRetryErrors((e) => ({ ...e, [send.id]: toWorkerApiError(reason) }));
+        setRetryErrors((e) => ({ ...e, [send.id]: { kind, error: toWorkerApiError(reason) } }));
       } finally {
         setRetrying((s) => {
           const next = new Set(s);
@@ -311,6 +322,7 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
               isRetrying={retrying.has(send.id)}
               retryError={retryErrors[send.id]}
               onRetry={(s) => void retry(s)}
+              onCancel={(s) => void retry(s, 'cancel')}
             />
           ))}
         </ul>
