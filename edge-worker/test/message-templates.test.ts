@@ -144,7 +144,8 @@ describe('placeholders', () => {
 
 describe('languages', () => {
   it("picks the text of the requester's Zendesk locale, else the rule's default", async () => {
-    const t = await createDeliveryTenant();
+    // Mia's number is German: the destination-country allowlist must include DE.
+    const t = await createDeliveryTenant({ settings: { allowedCountries: ['US', 'DE'] } });
     await createRules(
       t,
       deliveryRule(t, {
