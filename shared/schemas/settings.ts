@@ -54,6 +54,9 @@ export const Settings = z.object({
   replyReopensTicket: z.boolean().default(false),
   /** What a HELP reply is answered with (once per number per 24 h), from the number it was sent to. */
   helpReplyText: z.string().trim().min(1).max(320).default(DEFAULT_HELP_REPLY_TEXT),
+  // Outages (issue 12): how long a Zendesk or Telnyx outage only delays work before it fails.
+  /** Hours an interaction or send waits out Zendesk / Telnyx 5xx, 429 or no answer before it fails. */
+  outageHorizonHours: z.number().int().min(1).max(72).default(24),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
