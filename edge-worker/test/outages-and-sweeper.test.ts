@@ -20,6 +20,7 @@ import worker from '../src/index.ts';
 import { sweepStuckWork } from '../src/scheduled/sweep-stuck-work.ts';
 import { sendOne } from '../src/send/send-sms.ts';
 import {
+  admin,
   createDeliveryTenant,
   createRules,
   DEMO,
@@ -83,6 +84,9 @@ describe('a Zendesk outage delays the interaction, it does not fail it', () => {
     }, 'the interaction to wait for Zendesk');
     expect(waiting).toMatchObject({ status: 'received', detail: 'Zendesk answered 503' });
     expect(Date.parse(String(waiting.nextTryAt))).toBeGreaterThan(Date.now() - 5_000);
+    // The admin screen's list says so too.
+    const attention = await (await admin(t))('GET', '/v1/attention');
+    expect(attention.body.waiting).toEqual([expect.objectContaining({ kind: 'interaction', ticketId: String(T.damagedOrder), waitingFor: 'zendesk' })]);
     // The outage began 9 minutes ago: longer than the ~8.5 minutes after which it used to fail.
     await env.DB.prepare('UPDATE interactions SET outage_since = ? WHERE installation_id = ?').bind(ago(9 * MIN), t.installationId).run();
 

@@ -36,10 +36,28 @@ export const AttentionSend = z
   .meta({ id: 'AttentionSend' });
 export type AttentionSend = z.infer<typeof AttentionSend>;
 
+/** Something waiting out an outage right now: it will be tried again, nothing to do yet. */
+export const AttentionWaiting = z
+  .object({
+    kind: z.enum(['interaction', 'send']),
+    id: z.string(),
+    ticketId: z.string(),
+    waitingFor: z.enum(['zendesk', 'telnyx']),
+    /** ISO time of the next try. */
+    nextTryAt: z.string().nullable(),
+    /** ISO time of the first failure of this outage (it fails after the outage horizon). */
+    since: z.string().nullable(),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: 'AttentionWaiting' });
+export type AttentionWaiting = z.infer<typeof AttentionWaiting>;
+
 export const NeedsAttention = z
   .object({
     interactions: z.array(AttentionInteraction),
     sends: z.array(AttentionSend),
+    /** Waiting for Zendesk or Telnyx (at most 100, oldest outage first). */
+    waiting: z.array(AttentionWaiting),
     /** More failed rows exist than listed (newest first, at most 100 of each). */
     truncated: z.boolean(),
   })

@@ -16,15 +16,41 @@ export const LIST_LIMIT = 100;
 export async function listNeedsAttention(
   db: D1Database,
   installationId: string,
-): Promise<{ interactions: InteractionRow[]; sends: SendRow[]; truncated: boolean }> {
-  // The partial indexes interactions_failed / sends_failed (migration 0007) serve both.
-  const [ix, sends] = await db.batch([
+): Promise<{ interactions: InteractionRow[]; sends: SendRow[]; waiting: WaitingRow[]; truncated: boolean }> {
+  // The partial indexes interactions_failed / sends_failed (migration 0007) serve the first two.
+  const [ix, sends, waiting] = await db.batch([
     db.prepare("SELECT * FROM interactions WHERE installation_id = ? AND status = 'failed' ORDER BY updated_at DESC LIMIT ?").bind(installationId, LIST_LIMIT + 1),
     db.prepare("SELECT * FROM sends WHERE installation_id = ? AND status = 'failed' ORDER BY updated_at DESC LIMIT ?").bind(installationId, LIST_LIMIT + 1),
+    db
+      .prepare(
+        `SELECT * FROM (
+           SELECT 'interaction' AS kind, id, ticket_id, waiting_for, retry_at, outage_since, detail FROM interactions
+             WHERE installation_id = ?1 AND status IN ('received', 'processing') AND waiting_for IS NOT NULL
+           UNION ALL
+           SELECT 'send', id, ticket_id, 'telnyx', retry_at, outage_since, detail FROM sends
+             WHERE installation_id = ?1 AND status IN ('reserved', 'held', 'sending') AND status = 'reserved' AND outage_since IS NOT NULL
+         ) ORDER BY outage_since LIMIT ?2`,
+      )
+      .bind(installationId, LIST_LIMIT),
   ]);
   const i = (ix?.results ?? []) as InteractionRow[];
   const s = (sends?.results ?? []) as SendRow[];
-  return { interactions: i.slice(0, LIST_LIMIT), sends: s.slice(0, LIST_LIMIT), truncated: i.length > LIST_LIMIT || s.length > LIST_LIMIT };
+  return {
+    interactions: i.slice(0, LIST_LIMIT),
+    sends: s.slice(0, LIST_LIMIT),
+    waiting: (waiting?.results ?? []) as WaitingRow[],
+    truncated: i.length > LIST_LIMIT || s.length > LIST_LIMIT,
+  };
+}
+
+export interface WaitingRow {
+  kind: 'interaction' | 'send';
+  id: string;
+  ticket_id: string;
+  waiting_for: 'zendesk' | 'telnyx';
+  retry_at: string | null;
+  outage_since: string | null;
+  detail: string | null;
 }
 
 export interface RetryCount {

@@ -26,11 +26,11 @@ const QUEUE_BATCH_MAX = 100;
 attentionApi.openapi(
   createRoute({
     method: 'get', path: '/attention', tags, security: bearerSecurity,
-    summary: 'Failed interactions and failed sends (reason, detail), newest first, at most 100 of each',
+    summary: 'Failed interactions and failed sends (reason, detail), newest first, and what waits out an outage; at most 100 of each',
     responses: { 200: jsonResponse(NeedsAttention, 'What needs attention'), ...authErrors },
   }),
   async (c) => {
-    const { interactions, sends, truncated } = await listNeedsAttention(c.env.DB, c.get('caller').installation.id);
+    const { interactions, sends, waiting, truncated } = await listNeedsAttention(c.env.DB, c.get('caller').installation.id);
     return c.json(
       {
         interactions: interactions.map((i) => ({ id: i.id, ticketId: i.ticket_id, event: i.event, receivedAt: i.received_at, failedAt: i.updated_at, detail: i.detail })),
@@ -46,6 +46,15 @@ attentionApi.openapi(
           failedAt: s.updated_at,
           retryable: s.reason !== null && RETRYABLE_REASONS.includes(s.reason),
           mayDuplicate: s.reason === 'outcome_unknown',
+        })),
+        waiting: waiting.map((w) => ({
+          kind: w.kind,
+          id: w.id,
+          ticketId: w.ticket_id,
+          waitingFor: w.waiting_for,
+          nextTryAt: w.retry_at,
+          since: w.outage_since,
+          detail: w.detail,
         })),
         truncated,
       },

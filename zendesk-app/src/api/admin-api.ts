@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AuditEntry, InstallationSummary, Me, Requirements, ZendeskSetupHealth, ZendeskSetupResult as SetupResult } from '../../../shared/schemas/api.ts';
 import { Report } from '../../../shared/schemas/report.ts';
+import { type AttentionRetryRequest, AttentionRetryResult, NeedsAttention } from '../../../shared/schemas/attention.ts';
 import { Rule, RuleWarning, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
 import { TelnyxSenders } from '../../../shared/schemas/telnyx.ts';
 import { Send, SendStatus } from '../../../shared/schemas/send.ts';
@@ -88,6 +89,10 @@ export function createAdminApi(api: WorkerApi) {
     readReport: (from: string, to: string) => api.call('GET', `/v1/report?${reportRange(from, to)}`, Report),
     /** The same rows as CSV text. Not JSON, so the call's parser hands the text through as a string. */
     readReportCsv: (from: string, to: string) => api.call('GET', `/v1/report.csv?${reportRange(from, to)}`, z.string()),
+
+    /** Failed and waiting work (issue 12), and its bulk retry: a dry run unless `dryRun: false`. */
+    readAttention: () => api.call('GET', '/v1/attention', NeedsAttention),
+    retryAttention: (request: AttentionRetryRequest) => api.call('POST', '/v1/attention/retry', AttentionRetryResult, request),
 
     preview: (ticketId: string, rule: RuleInput) => api.call('POST', '/v1/preview', PreviewResult, { ticketId, rule }),
     testSend: (rule: RuleInput, to: string, ticketId?: string) =>
