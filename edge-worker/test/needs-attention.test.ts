@@ -2,7 +2,7 @@
 // the worker: a failed send, a send whose outcome is unknown and a failed interaction are listed
 // with their reasons; a dry run counts the SMS a retry would send and changes nothing; the retry
 // itself, pressed twice at once, sends each once; unknown outcomes need explicit confirmation.
-import { createExecutionContext, createMessageBatch, env, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../src/env.ts';
 import type { Job } from '../src/jobs.ts';
@@ -92,5 +92,11 @@ describe('needs attention', () => {
     expect((await api('GET', '/v1/attention')).body).toMatchObject({ interactions: [], sends: [] });
     const audit = await api('GET', '/v1/audit');
     expect(JSON.stringify(audit.body)).toContain('attention.retry');
+  });
+
+  it('is documented in /openapi.json', async () => {
+    const doc = (await (await SELF.fetch('https://worker.test/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(doc.paths['/v1/attention']?.get).toBeDefined();
+    expect(doc.paths['/v1/attention/retry']?.post).toBeDefined();
   });
 });

@@ -166,7 +166,7 @@ describe('a Telnyx outage delays the send', () => {
       expect(await sendOne(env, job, Date.now() + 2 * HOUR + MIN)).toEqual({ action: 'ack' });
       const row = await readSend(env.DB, t.installationId, sendId);
       expect(row).toMatchObject({ status: 'failed', reason: 'retries_exhausted', retry_at: null, outage_since: null });
-      expect(row?.detail).toMatch(/^Telnyx answered 503; Telnyx was unavailable for 2 h/);
+      expect(row?.detail).toMatch(/^Telnyx answered 503 \(10007\); Telnyx was unavailable for 2 h \(since .+, \d+ attempts\)$/);
       expect(await outbox(t)).toHaveLength(0);
     } finally {
       await tx.clearFaults();
@@ -218,12 +218,14 @@ describe('the sweeper puts stuck work back on its path (safe twice at once)', ()
   it('takes each stuck row in exactly one of two concurrent sweeps, and leaves waiting rows alone', async () => {
     const t = await createDeliveryTenant();
     await createRules(t, deliveryRule(t));
-    // Three interactions whose jobs were lost, one that waits for Zendesk until later.
+    // Three interactions whose jobs were lost (two `received`, one `processing`), one that waits for Zendesk until later.
     for (const ticketId of [T.damagedOrder, T.doubleCharge, T.vipChat]) {
       await fetchWithBrokenQueue(webhookRequest(t, await solvedRequest(t, ticketId)));
     }
     await fetchWithBrokenQueue(webhookRequest(t, await solvedRequest(t, T.noPhone)));
     await env.DB.prepare('UPDATE interactions SET updated_at = ? WHERE installation_id = ?').bind(ago(30 * MIN), t.installationId).run();
+    // One of them was claimed by a worker that then died: stuck `processing`.
+    await env.DB.prepare("UPDATE interactions SET status = 'processing' WHERE installation_id = ? AND ticket_id = ?").bind(t.installationId, String(T.vipChat)).run();
     await env.DB.prepare("UPDATE interactions SET waiting_for = 'zendesk', retry_at = ? WHERE installation_id = ? AND ticket_id = ?")
       .bind(new Date(Date.now() + 5 * MIN).toISOString(), t.installationId, String(T.noPhone))
       .run();

@@ -106,6 +106,7 @@ describe('settings', () => {
       replyWindowDays: 14,
       replyReopensTicket: true,
       helpReplyText: 'Acme: reply with your question, or STOP to opt out.',
+      outageHorizonHours: 48,
     };
     const second: Record<string, unknown> = {
       summariesEnabled: false,
@@ -121,6 +122,7 @@ describe('settings', () => {
       replyWindowDays: 1,
       replyReopensTicket: false,
       helpReplyText: 'Reply STOP to opt out.',
+      outageHorizonHours: 6,
     };
     // A setting added later needs values here too.
     expect(Object.keys(first).sort()).toEqual(Object.keys(Settings.shape).sort());

@@ -3,10 +3,12 @@
 // again, until the installation's outage horizon (settings.outageHorizonHours, default 24 h)
 // has passed since the FIRST failure of this outage; only then does it fail, with the reason.
 //
-// The queue's own retry count cannot carry that: max_retries (8 in wrangler.toml; Cloudflare
-// allows at most 100) and a delay of at most 12 hours per message
-// (https://developers.cloudflare.com/queues/platform/limits/, jobs.ts MAX_QUEUE_DELAY_S) would end
-// a 24-hour outage after minutes. So the first failure time lives in D1 (`outage_since`), the
+// The queue's own retry count cannot carry that: max_retries (8 in wrangler.toml; at most 100,
+// https://developers.cloudflare.com/queues/platform/limits/) would end a 24-hour outage after
+// minutes, and one message waits at most 12 hours (jobs.ts MAX_QUEUE_DELAY_S: the limit the
+// codebase already assumed; the official limits page in our docs corpus does not state it, only
+// secondary references ("delay (max 43200s)") do, and miniflare accepts up to 86400 s, so 12 h is
+// the conservative choice). So the first failure time lives in D1 (`outage_since`), the
 // worker re-enqueues a fresh message itself (queue/requeue.ts), and `retry_at` records when that
 // message is due, which also lets the sweeper (scheduled/sweep-stuck-work.ts) tell a row that
 // waits from one whose job was lost.
