@@ -20,10 +20,12 @@
 // searched by cld / cli / created_at and carry `delivery_status_webhook_url`, which holds our send
 // id; but Telnyx documents no delay after which a record is guaranteed to be searchable
 // (https://developers.telnyx.com/docs/messaging/messages/message-detail-records,
-// https://developers.telnyx.com/api-reference/detail-records/search-detail-records), and
-// POST /v2/messages takes no idempotency key or client reference. So "no record found" never
-// proves that Telnyx did not accept the message, and a resend on that basis could text a person
-// twice. Unknown outcomes are settled by their receipt, or by an admin who retries them with
+// https://developers.telnyx.com/api-reference/detail-records/search-detail-records), and its MDR
+// reports warn that records of the last 4 hours may be missing "due to wait time for downstream
+// message delivery confirmation" (MdrDetailedRequest.end_time in Telnyx's OpenAPI spec, MDR
+// detailed reports API). POST /v2/messages takes no idempotency key or client reference. So "no
+// record found" never proves that Telnyx did not accept the message, and a resend on that basis
+// could text a person twice. Unknown outcomes are settled by their receipt, or by an admin who retries them with
 // explicit confirmation (http/attention-api.ts).
 import type { Env } from '../env.ts';
 import type { Job } from '../jobs.ts';
