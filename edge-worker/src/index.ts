@@ -2,21 +2,24 @@
 import type { Env } from './env.ts';
 import { createApp } from './http/app.ts';
 import { consumeBatch } from './queue/consumer.ts';
+import { consumeDeadLetters, DEAD_LETTER_QUEUE } from './queue/dead-letters.ts';
 import type { Job } from './jobs.ts';
 import { refreshZendeskTokens } from './scheduled/refresh-zendesk-tokens.ts';
 import { PURGE_CRON, purgeExpiredData } from './scheduled/purge-expired-data.ts';
+import { sweepStuckWork } from './scheduled/sweep-stuck-work.ts';
+
+/** wrangler.toml [triggers] crons: each schedule runs its own job. */
+export const SWEEP_CRON = '*/5 * * * *';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consumeBatch(batch, env),
+  queue: (batch, env) => (batch.queue === DEAD_LETTER_QUEUE ? consumeDeadLetters(batch, env) : consumeBatch(batch, env)),
   scheduled: (controller, env, ctx) => {
-    // Issue 12b: the daily retention purge has its own cron (wrangler.toml [triggers]).
-    if (controller.cron === PURGE_CRON) {
-      ctx.waitUntil(purgeExpiredData(env, controller.scheduledTime));
-      return;
-    }
-    ctx.waitUntil(refreshZendeskTokens(env, controller.scheduledTime));
+    // Each cron of wrangler.toml [triggers] runs its own job.
+    if (controller.cron === PURGE_CRON) ctx.waitUntil(purgeExpiredData(env, controller.scheduledTime));
+    else if (controller.cron === SWEEP_CRON) ctx.waitUntil(sweepStuckWork(env, controller.scheduledTime));
+    else ctx.waitUntil(refreshZendeskTokens(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, Job>;

@@ -112,6 +112,7 @@ describe('settings', () => {
       allowedCountries: ['GB', 'IE'],
       testSendNumbers: ['+447700900123'],
       retentionDays: 60,
+      outageHorizonHours: 48,
     };
     const second: Record<string, unknown> = {
       summariesEnabled: false,
@@ -133,6 +134,7 @@ describe('settings', () => {
       allowedCountries: null,
       testSendNumbers: [],
       retentionDays: 365,
+      outageHorizonHours: 6,
     };
     // A setting added later needs values here too.
     expect(Object.keys(first).sort()).toEqual(Object.keys(Settings.shape).sort());

@@ -174,7 +174,7 @@ describe('the OpenAPI document', () => {
     };
     const hook = doc.paths['/v1/webhooks/zendesk/{installationId}']?.post;
     expect(hook).toBeDefined();
-    expect(Object.keys(hook?.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '413', '422']);
+    expect(Object.keys(hook?.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '413', '422', '503']);
     expect(JSON.stringify(hook?.requestBody)).toContain('ZendeskTriggerBody');
     expect(doc.paths['/health']?.get).toBeDefined();
     expect(doc.paths['/v1/setup/zendesk']?.get).toBeDefined();

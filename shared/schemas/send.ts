@@ -93,6 +93,11 @@ export const Send = z
     updatedAt: z.string(),
     /** Replies to this SMS, oldest first (the status API fills it; other answers leave it out). */
     replies: z.array(SmsReply).optional(),
+    // Outages (issue 12): a send waiting out a Telnyx outage says for whom and until when.
+    /** 'telnyx' while the send waits out a Telnyx outage; null otherwise. */
+    waitingFor: z.enum(['zendesk', 'telnyx']).nullable().optional(),
+    /** ISO time of the next try while waiting. */
+    nextTryAt: z.string().nullable().optional(),
   })
   .meta({ id: 'Send' });
 export type Send = z.infer<typeof Send>;
@@ -105,6 +110,11 @@ export const InteractionRecord = z.object({
   status: z.enum(['received', 'processing', 'done', 'failed']),
   detail: z.string().nullable(),
   sends: z.array(Send),
+  // Outages (issue 12): "Waiting for Zendesk, next try at 14:05".
+  /** The service this interaction waits for during an outage; null when not waiting. */
+  waitingFor: z.enum(['zendesk', 'telnyx']).nullable().optional(),
+  /** ISO time of the next try while waiting. */
+  nextTryAt: z.string().nullable().optional(),
 });
 
 export const TicketSends = z.object({

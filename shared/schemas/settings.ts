@@ -96,6 +96,9 @@ export const Settings = z.object({
   testSendNumbers: z.array(E164).max(50).default([]),
   /** Message bodies, numbers, summaries and reply texts older than this many days are purged. */
   retentionDays: z.number().int().min(31, 'At least 31 days: frequency caps and reply matching look back that far').max(3650).default(90),
+  // Outages (issue 12): how long a Zendesk or Telnyx outage only delays work before it fails.
+  /** Hours an interaction or send waits out Zendesk / Telnyx 5xx, 429 or no answer before it fails. */
+  outageHorizonHours: z.number().int().min(1).max(72).default(24),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

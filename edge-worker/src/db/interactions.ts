@@ -38,6 +38,10 @@ export interface InteractionRow {
   updated_at: string;
   /** Bumped when an end event joins: the pipeline finishes only the version it processed. */
   events_version: number;
+  /** While it waits out an outage (migration 0007, db/outages.ts): next try due, since when, for whom. */
+  retry_at: string | null;
+  outage_since: string | null;
+  waiting_for: 'zendesk' | 'telnyx' | null;
 }
 
 /** Zendesk's time of an ending to the minute (`2026-12-01T10:15Z`), or null when it is not a time. */
@@ -149,7 +153,10 @@ export async function finishInteraction(
 ): Promise<boolean> {
   const [finished] = await db.batch([
     db
-      .prepare('UPDATE interactions SET status = ?, detail = ?, updated_at = ? WHERE id = ? AND events_version = ?')
+      // Finished: no longer waiting for anything (db/outages.ts).
+      .prepare(
+        'UPDATE interactions SET status = ?, detail = ?, updated_at = ?, retry_at = NULL, outage_since = NULL, waiting_for = NULL WHERE id = ? AND events_version = ?',
+      )
       .bind(status, detail, now, id, version),
     db
       .prepare("UPDATE interactions SET status = 'received', updated_at = ? WHERE id = ? AND events_version != ? AND status = 'processing'")

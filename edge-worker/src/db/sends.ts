@@ -30,11 +30,17 @@ export interface SendRow {
   /** Telnyx's `cost.amount` in millionths of `cost_currency` (migration 0006); null until reported. */
   cost_micros: number | null;
   cost_currency: string | null;
+  /** While it waits out a Telnyx outage (migration 0007, db/outages.ts): next try due, first failure. */
+  retry_at: string | null;
+  outage_since: string | null;
   created_at: string;
   updated_at: string;
 }
 
-export type NewSend = Omit<SendRow, 'carrier_error_code' | 'telnyx_message_id' | 'attempts' | 'updated_at' | 'cost_micros' | 'cost_currency'>;
+export type NewSend = Omit<
+  SendRow,
+  'carrier_error_code' | 'telnyx_message_id' | 'attempts' | 'updated_at' | 'cost_micros' | 'cost_currency' | 'retry_at' | 'outage_since'
+>;
 
 /** A message's cost as Telnyx reports it (SDK: `OutboundMessagePayload.Cost`, amount a decimal string). */
 export interface TelnyxCost {
@@ -112,14 +118,6 @@ export async function claimSend(db: D1Database, id: string, nowIso: string): Pro
     .first<SendRow>();
 }
 
-/** After a failure that certainly sent nothing: back to reserved for the queue's next try. */
-export async function releaseSend(db: D1Database, id: string, detail: string, nowIso: string): Promise<void> {
-  await db
-    .prepare("UPDATE sends SET status = 'reserved', detail = ?, updated_at = ? WHERE id = ? AND status = 'sending'")
-    .bind(detail, nowIso, id)
-    .run();
-}
-
 export async function recordSendOutcome(
   db: D1Database,
   id: string,
@@ -141,7 +139,8 @@ export async function recordSendOutcome(
     .prepare(
       `UPDATE sends SET status = ?1, reason = ?2, detail = ?3, carrier_error_code = COALESCE(?4, carrier_error_code),
          telnyx_message_id = COALESCE(?5, telnyx_message_id), segments = COALESCE(?6, segments), updated_at = ?7,
-         cost_micros = COALESCE(?10, cost_micros), cost_currency = COALESCE(?11, cost_currency)
+         cost_micros = COALESCE(?10, cost_micros), cost_currency = COALESCE(?11, cost_currency),
+         retry_at = NULL, outage_since = NULL
        WHERE id = ?8 AND (
          CASE status WHEN 'reserved' THEN 0 WHEN 'held' THEN 0 WHEN 'sending' THEN 1 WHEN 'queued' THEN 2 WHEN 'sent' THEN 3 ELSE 4 END < ?9
          OR (status = 'failed' AND reason = 'outcome_unknown' AND ?9 >= 2)

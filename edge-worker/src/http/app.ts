@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ApiError, FieldError } from '../../../shared/schemas/api.ts';
 import { AppError, RateLimitedError, UpstreamError } from '../errors.ts';
 import { appPages } from './app-pages.ts';
+import { attentionApi } from './attention-api.ts';
 import { requireAppAuth } from './auth.ts';
 import { connectApi } from './connect-api.ts';
 import type { AppEnv } from './context.ts';
@@ -89,12 +90,16 @@ export function createApp() {
   app.use('/v1/report.csv', requireAppAuth);
   app.use('/v1/budget', requireAppAuth);
   app.use('/v1/erasure', requireAppAuth);
+  // Issue 12: the admin's "Needs attention" list and its bulk retry.
+  app.use('/v1/attention', requireAppAuth);
+  app.use('/v1/attention/*', requireAppAuth);
   app.route('/v1', settingsApi);
   app.route('/v1', statusApi);
   app.route('/v1', toolsApi);
   app.route('/v1/rules', rulesApi);
   app.route('/v1', reportApi);
   app.route('/v1', privacyApi);
+  app.route('/v1', attentionApi);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',

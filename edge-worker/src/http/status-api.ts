@@ -56,6 +56,10 @@ export function toSend(row: SendRow, canRetry: boolean): Send {
     canCancel: canRetry && row.status === 'held',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    // Reserved with a due retry: waiting out a Telnyx outage (db/outages.ts).
+    ...(row.status === 'reserved' && row.outage_since && row.retry_at
+      ? { waitingFor: 'telnyx' as const, nextTryAt: row.retry_at }
+      : { waitingFor: null, nextTryAt: null }),
   };
 }
 
@@ -126,6 +130,9 @@ statusApi.openapi(
           receivedAt: i.received_at,
           status: i.status,
           detail: i.detail,
+          ...(i.waiting_for && (i.status === 'received' || i.status === 'processing')
+            ? { waitingFor: i.waiting_for, nextTryAt: i.retry_at }
+            : { waitingFor: null, nextTryAt: null }),
           sends: sends
             .filter((s) => s.interaction_id === i.id)
             .map((s) => ({ ...toSend(s, retry), replies: replies.filter((r) => r.send_id === s.id).map(toSmsReply) })),

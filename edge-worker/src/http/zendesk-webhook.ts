@@ -27,6 +27,12 @@ import { toFieldErrors } from './validation.ts';
 import { forgetZendeskWebhookKeys, zendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/**
+ * Retry-After of the 503 answered when the queue refuses the job. Zendesk retries a 503 only
+ * when Retry-After is under 60 seconds (https://developer.zendesk.com/api-reference/webhooks/introduction/#webhook-retries;
+ * FACTS.md "Zendesk webhooks"), so it must stay below that.
+ */
+export const INGEST_RETRY_AFTER_S = 10;
 
 const TicketId = z.union([z.string().regex(/^\d+$/, 'Must be a ticket id'), z.number().int().positive()]).transform(String);
 
@@ -148,7 +154,15 @@ zendeskWebhook.post('/:installationId', async (c) => {
   // A duplicate still re-enqueues while the interaction is unprocessed: if the first enqueue was
   // lost, Zendesk's redelivery heals it. The consumer is idempotent.
   if (outcome !== 'duplicate' || interaction.status === 'received') {
-    await c.env.SEND_QUEUE.send({ kind: 'interaction', interactionId: interaction.id, installationId });
+    try {
+      await c.env.SEND_QUEUE.send({ kind: 'interaction', interactionId: interaction.id, installationId });
+    } catch (err) {
+      // The receipt is stored; without a job it would wait for the sweeper. A 503 with a short
+      // Retry-After makes Zendesk deliver it again (its redelivery is a duplicate that enqueues).
+      log('warn', 'enqueue failed on ingest', { interactionId: interaction.id, error: String(err) });
+      c.header('Retry-After', String(INGEST_RETRY_AFTER_S));
+      return c.json({ error: { code: 'upstream_unavailable', message: 'The work queue is unavailable; retry later' } }, 503);
+    }
   }
   const answer = { accepted: true as const, interactionId: interaction.id, duplicate: outcome === 'duplicate', joined: outcome === 'joined' };
   return outcome === 'duplicate' ? c.json(answer, 200) : c.json(answer, 202);
@@ -182,5 +196,9 @@ zendeskWebhook.openAPIRegistry.registerPath({
     401: errorContent('Missing, stale or wrong signature; also for an unknown installation'),
     413: errorContent('Body larger than 64 KiB'),
     422: errorContent('The body is neither the trigger body nor a status-changed event'),
+    503: {
+      ...errorContent('The receipt was recorded but could not be queued: Zendesk retries (Retry-After under 60 s)'),
+      headers: z.object({ 'Retry-After': z.string().meta({ example: '10' }) }),
+    },
   },
 });

@@ -1,6 +1,8 @@
 // Queue consumer: validate each message, run its step, then ack or retry. Thin on purpose.
-// Transient upstream trouble (Zendesk 429/5xx, no answer) is retried with backoff, honouring
-// Retry-After; after the queue's last try the interaction is marked failed with the reason.
+// Transient upstream trouble (Zendesk 429/5xx, no answer; Telnyx 429/5xx for sends) waits with
+// backoff, honouring Retry-After, re-enqueued as a fresh message until the outage horizon
+// (queue/outage-policy.ts); unexpected errors use the queue's retries, and after its last try
+// the interaction is marked failed with the reason (or the message lands in the dead-letter queue).
 import { setInteractionStatusStatement } from '../db/interactions.ts';
 import type { Env } from '../env.ts';
 import { AppError, UpstreamError } from '../errors.ts';
@@ -10,6 +12,7 @@ import { applyReply, giveUpReply } from '../replies/apply-reply.ts';
 import { backoffSeconds } from '../send/send-sms.ts';
 import { sendWhenDue } from '../pipeline/send-delay.ts';
 import { Job, type QueueAction } from '../jobs.ts';
+import { requeue, waitOutInteractionOutage } from './outage-policy.ts';
 
 /** Must match max_retries in wrangler.toml (attempts = retries + 1). */
 export const MAX_QUEUE_ATTEMPTS = 9;
@@ -28,6 +31,8 @@ async function consumeMessage(msg: Message<unknown>, env: Env): Promise<void> {
   }
   const job = parsed.data;
   let action: QueueAction;
+  // Retries the queue counts (max_retries): unexpected errors only. Outage waits are re-enqueued.
+  let queueRetry = job.kind === 'reply';
   try {
     action =
       job.kind === 'interaction'
@@ -36,10 +41,16 @@ async function consumeMessage(msg: Message<unknown>, env: Env): Promise<void> {
           ? await applyReply(env, job, Date.now())
           : await sendWhenDue(env, job, Date.now());
   } catch (err) {
-    action = await onError(env, job, err, msg.attempts);
+    if (job.kind === 'interaction' && err instanceof UpstreamError && err.isTransient) {
+      action = await waitOutInteractionOutage(env, job, err, Date.now());
+    } else {
+      action = await onError(env, job, err, msg.attempts);
+      queueRetry = true;
+    }
   }
   if (action.action === 'ack') msg.ack();
-  else msg.retry({ delaySeconds: action.delaySeconds });
+  else if (queueRetry) msg.retry({ delaySeconds: action.delaySeconds });
+  else await requeue(env, msg, job, action.delaySeconds);
 }
 
 async function onError(env: Env, job: Job, err: unknown, attempts: number): Promise<QueueAction> {

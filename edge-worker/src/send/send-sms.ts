@@ -2,8 +2,9 @@
 //   claim the reserved row (reserved -> sending, one winner) -> re-check opt-out -> POST /messages
 //   with the official SDK (no SDK retries) -> record the answer.
 // Failure policy (FACTS.md: a blind retry can text a person twice):
-//   - Telnyx answered 429 or 5xx: nothing was accepted -> back to reserved, the queue retries
-//     with backoff (Retry-After honoured), at most MAX_SEND_ATTEMPTS, then failed/retries_exhausted.
+//   - Telnyx answered 429 or 5xx: nothing was accepted -> back to reserved and tried again with
+//     backoff (Retry-After honoured) until the outage horizon (settings.outageHorizonHours, from
+//     the first failure; db/outages.ts) has passed, then failed/retries_exhausted.
 //   - the connection was refused, where the runtime says so: the request never left -> same as
 //     above. workerd reports a refused connection and one lost mid-request alike ("Network
 //     connection lost."), so on Workers both take the next, safe, branch.
@@ -15,15 +16,14 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'telnyx';
 import { readInstallation, type Installation } from '../db/installations.ts';
 import { listOptedOut, recordOptOut } from '../db/opt-outs.ts';
-import { claimSend, readSend, recordSendOutcome, releaseSend, type SendRow } from '../db/sends.ts';
+import { planOutageWait, releaseSendToWait, retryAfterSeconds } from '../db/outages.ts';
+import { claimSend, readSend, recordSendOutcome, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { webhookUrls } from '../webhook-urls.ts';
 import { log } from '../log.ts';
 import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../jobs.ts';
 import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
 import { enforceDailyBudget } from './daily-budget.ts';
-
-export const MAX_SEND_ATTEMPTS = 6;
 
 /** Exponential backoff for transient failures: 2, 4, 8 ... s, capped at 5 minutes. */
 export function backoffSeconds(attempt: number): number {
@@ -95,7 +95,7 @@ export async function deliverClaimed(
     });
     return { action: 'ack' };
   } catch (err) {
-    return handleSendError(env, send, err, now);
+    return handleSendError(env, send, err, now, installation.settings.outageHorizonHours);
   }
 }
 
@@ -115,14 +115,16 @@ function isConnectionRefused(err: APIConnectionError): boolean {
   return /econnrefused|connection refused|connect(ion)? failed/.test(text);
 }
 
-async function handleSendError(env: Env, send: SendRow, err: unknown, now: string): Promise<QueueAction> {
+async function handleSendError(env: Env, send: SendRow, err: unknown, now: string, horizonHours: number): Promise<QueueAction> {
   const retryLater = async (detail: string, retryAfterS: number | null): Promise<QueueAction> => {
-    if (send.attempts >= MAX_SEND_ATTEMPTS) {
-      await recordSendOutcome(env.DB, send.id, { status: 'failed', reason: 'retries_exhausted', detail: `${detail} (after ${send.attempts} attempts)`, now });
+    const plan = planOutageWait({ since: send.outage_since, nowMs: Date.parse(now), horizonHours, retryAfterS });
+    if (plan.kind === 'give_up') {
+      const detailed = `${detail}; Telnyx was unavailable for ${plan.hours} h (since ${plan.since}, ${send.attempts} attempts)`;
+      await recordSendOutcome(env.DB, send.id, { status: 'failed', reason: 'retries_exhausted', detail: detailed, now });
       return { action: 'ack' };
     }
-    await releaseSend(env.DB, send.id, `${detail}; retrying`, now);
-    return { action: 'retry', delaySeconds: retryAfterS ?? backoffSeconds(send.attempts) };
+    await releaseSendToWait(env.DB, send.id, { detail: `${detail}; waiting for Telnyx`, retryAt: plan.retryAt, since: plan.since, now });
+    return { action: 'retry', delaySeconds: plan.delaySeconds };
   };
 
   if (err instanceof APIConnectionTimeoutError) {
@@ -140,8 +142,7 @@ async function handleSendError(env: Env, send: SendRow, err: unknown, now: strin
     const code = first?.code !== undefined ? String(first.code) : null;
     const title = first?.title ?? first?.detail ?? err.message;
     if (err.status === 429 || err.status >= 500) {
-      const retryAfter = Number(err.headers?.get('retry-after'));
-      return retryLater(`Telnyx answered ${err.status}${code ? ` (${code})` : ''}`, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : null);
+      return retryLater(`Telnyx answered ${err.status}${code ? ` (${code})` : ''}`, retryAfterSeconds(err.headers?.get('retry-after'), Date.parse(now)));
     }
     if (code === '40300') {
       await recordOptOut(env.DB, send.installation_id, send.recipient, 'telnyx_40300', now);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AuditEntry, InstallationSummary, Me, Requirements, ZendeskSetupHealth, ZendeskSetupResult as SetupResult } from '../../../shared/schemas/api.ts';
 import { BudgetStatus, ErasureResult, type ErasureRequest } from '../../../shared/schemas/privacy.ts';
 import { Report } from '../../../shared/schemas/report.ts';
+import { type AttentionRetryRequest, AttentionRetryResult, NeedsAttention } from '../../../shared/schemas/attention.ts';
 import { Rule, RuleWarning, type RuleInput, type RulePatch } from '../../../shared/schemas/rule.ts';
 import { TelnyxSenders } from '../../../shared/schemas/telnyx.ts';
 import { Send, SendStatus } from '../../../shared/schemas/send.ts';
@@ -94,6 +95,9 @@ export function createAdminApi(api: WorkerApi) {
     readBudget: () => api.call('GET', '/v1/budget', BudgetStatus),
     /** Erase what is stored about one number or one ticket (admins). */
     erase: (request: ErasureRequest) => api.call('POST', '/v1/erasure', ErasureResult, request),
+    /** Failed and waiting work (issue 12), and its bulk retry: a dry run unless `dryRun: false`. */
+    readAttention: () => api.call('GET', '/v1/attention', NeedsAttention),
+    retryAttention: (request: AttentionRetryRequest) => api.call('POST', '/v1/attention/retry', AttentionRetryResult, request),
 
     preview: (ticketId: string, rule: RuleInput) => api.call('POST', '/v1/preview', PreviewResult, { ticketId, rule }),
     testSend: (rule: RuleInput, to: string, ticketId?: string) =>

@@ -1,8 +1,8 @@
 // NavBar (manifest location `nav_bar`): the admin screen. Until an admin connects the Zendesk
 // account (GET /v1/me says `not_connected`) it shows Connect; after Zendesk refused the token
 // (`reconnect_needed`) a Reconnect alert. Once connected, admins and supervisors (as the worker
-// says) get the tabs Rules, Setup, Report, Audit and Limits & privacy (with a banner while the
-// daily SMS budget holds sends); agents are told to ask an admin. A form kept when the
+// says) get the tabs Rules, Setup, Report, Audit, Needs attention and Limits & privacy (with a
+// banner while the daily SMS budget holds sends); agents are told to ask an admin. A form kept when the
 // session ended (sessionStorage) opens its tab again.
 import '../i18n/admin-strings.ts';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
@@ -22,6 +22,7 @@ import { ErrorAlert, Loading } from '../ui/common.tsx';
 import { useClient } from '../zaf/client-provider.tsx';
 import type { ZafClient } from '../zaf/types.ts';
 import { AdminProvider, type AdminContextValue } from './admin-context.tsx';
+import { AttentionTab } from './AttentionTab.tsx';
 import { AuditTab } from './AuditTab.tsx';
 import { BudgetBanner } from './BudgetBanner.tsx';
 import { LimitsTab } from './LimitsTab.tsx';
@@ -32,7 +33,7 @@ import { RulesTab } from './RulesTab.tsx';
 import { StoredSettingsDraft } from './settings-draft.ts';
 import { SetupTab } from './SetupTab.tsx';
 
-type TabKey = 'rules' | 'setup' | 'report' | 'audit' | 'limits';
+type TabKey = 'rules' | 'setup' | 'report' | 'audit' | 'attention' | 'limits';
 
 export interface NavBarProps {
   /** How often Connect asks /v1/me while the consent window is open. */
@@ -157,12 +158,14 @@ export function NavBar({ connectPollIntervalMs = 1_500, connectTimeoutMs = 10 * 
               <Tab item="setup">{t('admin.tab_setup')}</Tab>
               <Tab item="report">{t('admin.tab_report')}</Tab>
               <Tab item="audit">{t('admin.tab_audit')}</Tab>
+              <Tab item="attention">{t('admin.tab_attention')}</Tab>
               <Tab item="limits">{t('admin.tab_limits')}</Tab>
             </TabList>
             <TabPanel item="rules">{currentTab === 'rules' && <RulesTab onOpenSetup={() => setTab('setup')} />}</TabPanel>
             <TabPanel item="setup">{currentTab === 'setup' && <SetupTab onDisconnected={onDisconnected} />}</TabPanel>
             <TabPanel item="report">{currentTab === 'report' && <ReportTab />}</TabPanel>
             <TabPanel item="audit">{currentTab === 'audit' && <AuditTab />}</TabPanel>
+            <TabPanel item="attention">{currentTab === 'attention' && <AttentionTab />}</TabPanel>
             <TabPanel item="limits">{currentTab === 'limits' && <LimitsTab />}</TabPanel>
           </Tabs>
         </AdminProvider>

@@ -39,6 +39,29 @@ afterEach(() => {
 });
 
 describe('TicketSidebar', () => {
+  it('says what waits out an outage and when it is tried next, in the agent\'s time', async () => {
+    const { worker } = setup();
+    const nextTry = new Date(Date.now() + 5 * 60_000);
+    const base = ticketSends([send({ id: 's1', status: 'reserved', detail: 'Telnyx answered 503; waiting for Telnyx', waitingFor: 'telnyx', nextTryAt: nextTry.toISOString() })]);
+    const interaction = base.interactions[0];
+    if (!interaction) throw new Error('fixture');
+    worker.route('GET', SENDS_PATH, {
+      status: 200,
+      body: {
+        ...base,
+        interactions: [
+          { ...interaction, id: 'i2', status: 'received', detail: 'Zendesk answered 503', waitingFor: 'zendesk', nextTryAt: nextTry.toISOString(), sends: [] },
+          { ...interaction, id: 'i3', status: 'failed', detail: 'The work queue gave up after its retries (dead-letter queue)', sends: [] },
+          interaction,
+        ],
+      },
+    });
+    const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(nextTry);
+    expect(await screen.findByTestId('interaction-i2')).toHaveTextContent(`Waiting for Zendesk, next try at ${time}`);
+    expect(screen.getByTestId('interaction-i3')).toHaveTextContent('Could not be processed: The work queue gave up after its retries (dead-letter queue)');
+    expect(within(screen.getByTestId('send-s1')).getByText(`Waiting for Telnyx, next try at ${time}`)).toBeInTheDocument();
+  });
+
   it('shows the SMS replies under the SMS they answer: masked number, text, media link, where they went', async () => {
     const { worker } = setup();
     const reply = (over: Record<string, unknown>) => ({

@@ -17,6 +17,7 @@ import { createSidebarApi, type TicketSendsResponse } from '../api/sidebar-api.t
 import { createWorkerApi } from '../api/worker-api.ts';
 import { hasTranslation, t } from '../i18n/t.ts';
 import { formatDateTime } from '../lib/format.ts';
+import { waitingText } from '../lib/waiting.ts';
 import { usePolling } from '../lib/use-polling.ts';
 import { SessionNotice, useSession } from '../session/session-provider.tsx';
 import { describeError, ErrorAlert, Loading } from '../ui/common.tsx';
@@ -111,6 +112,7 @@ function SendItem({
       {reason && <SM>{t('sidebar.reason', { reason })}</SM>}
       {send.detail && <SM>{t('sidebar.detail', { detail: send.detail })}</SM>}
       {send.status === 'held' && send.scheduledFor && <SM>{t('sidebar.scheduled_for', { time: formatDateTime(send.scheduledFor) })}</SM>}
+      {send.waitingFor && <SM role="status">{waitingText(send)}</SM>}
       <SM style={{ color: '#68737d' }}>{formatDateTime(send.updatedAt)}</SM>
       {send.status === 'failed' && send.canRetry && (
         <Button size="small" onClick={() => onRetry(send)} disabled={isRetrying} style={{ marginTop: 4 }}>
@@ -134,6 +136,20 @@ function SendItem({
 
 /** What an agent may do to one send from the sidebar. */
 type SendAction = 'retry' | 'cancel';
+/** Interactions waiting out an outage, or that failed before any SMS was decided (issue 12). */
+function InteractionNotes({ interactions }: { interactions: TicketSendsResponse['interactions'] }) {
+  const notes = interactions.flatMap((i) => {
+    const waiting = waitingText(i);
+    if (waiting) return [{ id: i.id, text: waiting }];
+    if (i.status === 'failed' && i.sends.length === 0) return [{ id: i.id, text: t('sidebar.interaction_failed', { detail: i.detail ?? '' }) }];
+    return [];
+  });
+  return notes.map((n) => (
+    <SM key={n.id} role="status" data-testid={`interaction-${n.id}`} style={{ marginTop: 8 }}>
+      {n.text}
+    </SM>
+  ));
+}
 
 const FAST_POLL_MS = 5_000;
 const IN_FLIGHT = new Set(['reserved', 'sending', 'queued', 'sent']);
@@ -307,6 +323,7 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
         <ErrorAlert title={t('sidebar.load_failed')} error={failure} onRetry={ticketId === null ? undefined : () => void refreshNow()} />
       )}
       {!data && !error && !ended && <Loading />}
+      {data && !notConnected && !notVisible && <InteractionNotes interactions={data.interactions} />}
       {data && !notConnected && !notVisible && sends.length === 0 && (
         <Alert type="info" style={{ marginTop: 8 }}>
           <Alert.Paragraph>{t('sidebar.empty')}</Alert.Paragraph>

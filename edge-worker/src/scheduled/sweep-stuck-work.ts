@@ -1,0 +1,99 @@
+// Cron Trigger (every 5 minutes, wrangler.toml): finds work whose queue job was lost and puts it
+// back on its path. A job is lost when the worker crashed after a claim, an enqueue failed, or a
+// message ran out of the queue's retries. How a row shows it has no live job: every row that
+// waits for a job carries the time that job is due, COALESCE(retry_at, updated_at) (retry_at is
+// written whenever the worker re-enqueues something itself, db/outages.ts), or scheduled_for
+// for a held send; a row still unfinished SWEEP_GRACE_MS after that time has none.
+//   - interactions received / processing  -> an interaction job again (the pipeline is
+//     idempotent: stored sends are never planned twice, each send is claimed once)
+//   - sends reserved, or held and due       -> a send job again (claimSend: one winner)
+//   - sends `sending` longer than the Telnyx timeout -> failed / outcome_unknown (the call may
+//     have reached Telnyx; a receipt still settles it, telnyx-webhook.ts)
+// Safe at any moment and twice at once: each step is ONE conditional UPDATE … RETURNING, which D1
+// runs atomically, and it moves the row's due time to now, so a concurrent sweep no longer
+// matches the rows another sweep took. Bounded: at most SWEEP_BATCH rows per step and run
+// (the next run takes the rest); no statement binds more than a handful of parameters.
+//
+// Unknown outcomes are NOT resolved by looking them up at Telnyx, on purpose. A send that timed
+// out has no Telnyx message id, so GET /v2/messages/{id} cannot find it. Message detail records
+// (GET /v2/detail_records?filter[record_type]=messaging, SDK `client.detailRecords.list`) can be
+// searched by cld / cli / created_at and carry `delivery_status_webhook_url`, which holds our send
+// id; but Telnyx documents no delay after which a record is guaranteed to be searchable
+// (https://developers.telnyx.com/docs/messaging/messages/message-detail-records,
+// https://developers.telnyx.com/api-reference/detail-records/search-detail-records), and its MDR
+// reports warn that records of the last 4 hours may be missing "due to wait time for downstream
+// message delivery confirmation" (MdrDetailedRequest.end_time in Telnyx's OpenAPI spec, MDR
+// detailed reports API). POST /v2/messages takes no idempotency key or client reference. So "no
+// record found" never proves that Telnyx did not accept the message, and a resend on that basis
+// could text a person twice. Unknown outcomes are settled by their receipt, or by an admin who retries them with
+// explicit confirmation (http/attention-api.ts).
+import type { Env } from '../env.ts';
+import type { Job } from '../jobs.ts';
+import { log } from '../log.ts';
+
+/** After its due time, how long a row may wait before its job counts as lost. */
+export const SWEEP_GRACE_MS = 15 * 60_000;
+/** Beyond the Telnyx timeout, how long a `sending` row may stay before it counts as abandoned. */
+export const SENDING_GRACE_MS = 2 * 60_000;
+/** Rows per step and run. */
+export const SWEEP_BATCH = 50;
+
+/** The ids each step took (a concurrent sweep never takes the same row). */
+export interface SweepReport {
+  interactions: string[];
+  sends: string[];
+  unknown: string[];
+}
+
+export async function sweepStuckWork(env: Env, nowMs: number): Promise<SweepReport> {
+  const now = new Date(nowMs).toISOString();
+  const cutoff = new Date(nowMs - SWEEP_GRACE_MS).toISOString();
+  const timeoutMs = Number(env.TELNYX_TIMEOUT_MS ?? 10_000) || 10_000;
+  const sendingCutoff = new Date(nowMs - timeoutMs - SENDING_GRACE_MS).toISOString();
+
+  // The partial indexes of migration 0007 (interactions_unfinished, sends_in_flight) serve these
+  // scans: their WHERE is repeated verbatim.
+  const [interactions, sends, unknown] = await env.DB.batch<{ id: string; installation_id: string }>([
+    env.DB.prepare(
+      `UPDATE interactions SET retry_at = ?1
+       WHERE id IN (SELECT id FROM interactions WHERE status IN ('received', 'processing')
+                    AND updated_at < ?2 AND COALESCE(retry_at, updated_at) < ?2 ORDER BY updated_at LIMIT ?3)
+         AND status IN ('received', 'processing') AND COALESCE(retry_at, updated_at) < ?2
+       RETURNING id, installation_id`,
+    ).bind(now, cutoff, SWEEP_BATCH),
+    env.DB.prepare(
+      `UPDATE sends SET retry_at = ?1
+       WHERE id IN (SELECT id FROM sends WHERE status IN ('reserved', 'held', 'sending')
+                    AND ((status = 'reserved' AND COALESCE(retry_at, updated_at) < ?2)
+                      OR (status = 'held' AND COALESCE(retry_at, scheduled_for, updated_at) < ?2))
+                    ORDER BY updated_at LIMIT ?3)
+         AND ((status = 'reserved' AND COALESCE(retry_at, updated_at) < ?2)
+           OR (status = 'held' AND COALESCE(retry_at, scheduled_for, updated_at) < ?2))
+       RETURNING id, installation_id`,
+    ).bind(now, cutoff, SWEEP_BATCH),
+    env.DB.prepare(
+      `UPDATE sends SET status = 'failed', reason = 'outcome_unknown', retry_at = NULL, outage_since = NULL, updated_at = ?1,
+         detail = 'The worker stopped while Telnyx was being called; the message may have gone out, so it is not resent'
+       WHERE id IN (SELECT id FROM sends WHERE status IN ('reserved', 'held', 'sending') AND status = 'sending'
+                    AND updated_at < ?2 ORDER BY updated_at LIMIT ?3)
+         AND status = 'sending' AND updated_at < ?2
+       RETURNING id, installation_id`,
+    ).bind(now, sendingCutoff, SWEEP_BATCH),
+  ]);
+
+  const rows = (r: D1Result<{ id: string; installation_id: string }> | undefined) => r?.results ?? [];
+  const jobs: Array<{ body: Job }> = [
+    ...rows(interactions).map((r) => ({ body: { kind: 'interaction', interactionId: r.id, installationId: r.installation_id } as const })),
+    ...rows(sends).map((r) => ({ body: { kind: 'send', sendId: r.id, installationId: r.installation_id } as const })),
+  ];
+  // At most 2 × SWEEP_BATCH = 100 messages: one sendBatch call
+  // (https://developers.cloudflare.com/queues/platform/limits/). If it fails, the rows' due time
+  // is now: the run after the grace period takes them again.
+  if (jobs.length) await env.SEND_QUEUE.sendBatch(jobs);
+  const ids = (r: D1Result<{ id: string }> | undefined) => rows(r as D1Result<{ id: string; installation_id: string }>).map((x) => x.id);
+  const report = { interactions: ids(interactions), sends: ids(sends), unknown: ids(unknown) };
+  if (jobs.length || report.unknown.length) {
+    log('warn', 'sweeper put stuck work back on its path', { interactions: report.interactions.length, sends: report.sends.length, unknown: report.unknown.length });
+  }
+  return report;
+}
