@@ -59,7 +59,8 @@ export function sizes(quick: boolean): Sizes {
         ruleCounts: [1, 100],
         perRulePoint: 60,
         spreadTenants: 20,
-        ingestConcurrencies: [1, 8, 32],
+        // 16: the connections of issue 13's ingest goal.
+        ingestConcurrencies: [1, 8, 16, 32],
         ingestMs: 3000,
         ingestMaxRequests: 6000,
         installationsTarget: 1000,

@@ -40,7 +40,8 @@ import { buildSnapshot, type Snapshot } from './interaction-snapshot.ts';
 import { quietHoursRelease } from './quiet-hours.ts';
 import { resolveRecipients } from './recipients.ts';
 import { deliverClaimed } from '../send/send-sms.ts';
-import { fireRules, loadRuleSet } from '../rules/rule-set-cache.ts';
+import { fireRules } from '../../../shared/rules/rule-set.ts';
+import { loadRuleSet } from '../rules/rule-set-cache.ts';
 import { withinSendBudget } from './send-budget.ts';
 
 const QUEUE_BATCH_MAX = 100;

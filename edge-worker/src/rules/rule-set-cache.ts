@@ -12,24 +12,13 @@
 // across requests; as in http/zendesk-webhook-keys.ts), so concurrent first interactions in one
 // isolate each load. Memory is bounded by the number of rules held (MAX_CACHED_RULES), the least
 // recently loaded entries going first.
-import { compileRules, evaluateRules, type CompiledRuleSet } from '../../../shared/rules/evaluate.ts';
-import type { Interaction } from '../../../shared/schemas/interaction.ts';
-import type { EndEvent, Rule } from '../../../shared/schemas/rule.ts';
+import { buildRuleSet, type RuleSet } from '../../../shared/rules/rule-set.ts';
+import type { EndEvent } from '../../../shared/schemas/rule.ts';
 import type { Installation } from '../db/installations.ts';
 import { listRulesForEvents } from '../db/rules.ts';
 
 /** Rules held over all entries: 10,000-rule installations take a few MB each (128 MB per isolate). */
 const MAX_CACHED_RULES = 50_000;
-
-export interface RuleSet {
-  /** The rules of these events, disabled ones included, in evaluation order. */
-  readonly rules: readonly Rule[];
-  /** The enabled rules, compiled. */
-  readonly enabled: CompiledRuleSet<Rule>;
-  /** The disabled rules compiled as if enabled and never stopping: which would have matched. */
-  readonly disabledAsEnabled: CompiledRuleSet<Rule>;
-  readonly disabledById: ReadonlyMap<string, Rule>;
-}
 
 interface Entry {
   version: number;
@@ -42,16 +31,6 @@ let loads = 0;
 
 const keyOf = (installationId: string, events: readonly EndEvent[]) => `${installationId}|${[...new Set(events)].sort().join(',')}`;
 
-function build(rules: Rule[]): RuleSet {
-  const disabled = rules.filter((r) => !r.enabled);
-  return {
-    rules,
-    enabled: compileRules(rules.filter((r) => r.enabled)),
-    disabledAsEnabled: compileRules(disabled.map((r) => ({ ...r, enabled: true, stopProcessing: false }))),
-    disabledById: new Map(disabled.map((r) => [r.id, r])),
-  };
-}
-
 /** The compiled rules of `events` for the installation, from this isolate's cache when current. */
 export async function loadRuleSet(db: D1Database, installation: Installation, events: readonly EndEvent[]): Promise<RuleSet> {
   const key = keyOf(installation.id, events);
@@ -60,7 +39,7 @@ export async function loadRuleSet(db: D1Database, installation: Installation, ev
   loads += 1;
   // Read after the version (the installation row came first): what is cached is at least as new
   // as the version it is filed under, and any later write moves the version on.
-  const set = build(await listRulesForEvents(db, installation.id, [...new Set(events)]));
+  const set = buildRuleSet(await listRulesForEvents(db, installation.id, [...new Set(events)]));
   if (hit) {
     cache.delete(key);
     cachedRules -= hit.set.rules.length;
@@ -74,22 +53,6 @@ export async function loadRuleSet(db: D1Database, installation: Installation, ev
     cachedRules -= entry.set.rules.length;
   }
   return set;
-}
-
-/**
- * Per end event, then united in position order: a rule that fires for both events is one rule.
- * `disabledMatches`: disabled rules that would have matched (recorded as skipped, so nobody
- * wonders why).
- */
-export function fireRules(set: RuleSet, interaction: Interaction, events: readonly EndEvent[]): { matched: Rule[]; disabledMatches: Rule[] } {
-  const fired = (compiled: CompiledRuleSet<Rule>) =>
-    new Set(events.flatMap((event) => evaluateRules(compiled, { ...interaction, event }).map((r) => r.id)));
-  const enabledIds = fired(set.enabled);
-  const disabledIds = set.disabledById.size > 0 ? fired(set.disabledAsEnabled) : new Set<string>();
-  return {
-    matched: set.rules.filter((r) => enabledIds.has(r.id)),
-    disabledMatches: set.rules.filter((r) => disabledIds.has(r.id)),
-  };
 }
 
 /** How many times rules were loaded from D1 in this isolate (the bench and tests read it). */
