@@ -3,7 +3,8 @@
 // per recipient and a Telnyx call per send, inside one queue invocation. Rules are taken in
 // position order while their recipients fit; disabled rules that would have matched are recorded
 // (as skipped) after them, within the same budget. What does not fit is not run, and the
-// interaction's detail (shown in the sidebar) says how many and why.
+// interaction's detail says how many and why (the ticket sidebar shows it: shared/rules/left-out.ts).
+import { leftOutDetail } from '../../../shared/rules/left-out.ts';
 import { RECIPIENTS_PER_INTERACTION_MAX, type Rule } from '../../../shared/schemas/rule.ts';
 import { recipientSlots } from '../rules/prepare-rule.ts';
 
@@ -32,6 +33,6 @@ export function withinSendBudget(matched: readonly Rule[], disabledMatches: read
   return {
     matched: keptMatched,
     disabledMatches: keptDisabled,
-    leftOut: count === 0 ? null : { count, detail: `${count} more matching rule(s) not run: at most ${max} recipients per interaction` },
+    leftOut: count === 0 ? null : { count, detail: leftOutDetail(count, max) },
   };
 }
