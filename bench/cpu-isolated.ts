@@ -5,8 +5,8 @@
 // Node process (bench/remote-d1.ts), and the workerd runs only the Worker's JavaScript (and the
 // HTTP client work of each D1 call and queue send, which the real bindings also do in the isolate)
 // plus miniflare's entry worker, which the floor's workerd runs too. An interaction = the signed
-// webhook (ingest) + the queue invocation that runs its job (POST /__bench/drain, at most 10
-// messages per invocation as max_batch_size). The floor (bench/floor-worker, one whole interaction
+// webhook (ingest) + the queue invocation that runs its job (the bench takes the due messages from
+// its queue server, at most 10 as max_batch_size, and POSTs them to /__bench/queue). The floor (bench/floor-worker, one whole interaction
 // per request) is measured the same way, in the same section, alternating with ours so that a
 // change in the machine's load hits both. Cases: 1 rule, and 1,000 rules (999 evaluated that
 // never match, stored straight into the database: the API path is the rules tests' business).
@@ -46,10 +46,15 @@ export interface IsolatedCpuResult {
   cases: IsolatedCpuCase[];
   /** Workerd CPU of one D1 round trip through the bench's D1 server (SELECT 1), for scale (ms). */
   d1CallMs: number;
+  /** Workerd CPU of one inbound request with an empty answer (miniflare's entry included), for scale (ms). */
+  requestMs?: number;
   /** D1 round trips served per interaction with 1 rule (ingest + job). */
   d1CallsPerInteraction: number;
-  /** 1 rule, in two phases: the webhooks alone, then their jobs in queue batches of up to 10 (ms per interaction). */
-  phases: { interactions: number; ingestMs: number; jobMs: number };
+  /**
+   * 1 rule, in phases: the webhooks alone, then their jobs in queue invocations of up to 10
+   * messages, and (other tickets) of 1 message each (ms per interaction).
+   */
+  phases: { interactions: number; ingestMs: number; jobMs: number; jobAloneMs?: number };
   idleCpuMsPerS: { ours: number; floor: number };
 }
 
@@ -84,7 +89,7 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
   const rounds = 2;
   try {
     fakes.telnyx.seedAccount(TELNYX_DEMO.apiKey, demoTelnyxAccount());
-    const tickets = 20 + perCase * (rounds + 1);
+    const tickets = 20 + perCase * (rounds + 2);
     await zendeskControl(fakes.zendeskUrl).seedAccount(FLOOR_SUBDOMAIN, benchAccount(FLOOR_SUBDOMAIN, tickets));
     const oursPort = await freePort();
     const ours = await startWorkerDev({
@@ -141,7 +146,7 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
       const oursRun = (t: Tenant, n: number) => run(oursPids, watcher, takeTickets(t, n), t.subdomain, async (ticket) => {
         const { headers, body } = signedTrigger(t.webhookSecret, ticket);
         await expectStatus(await fetch(`${oursEntry}/v1/webhooks/zendesk/${t.id}`, { method: 'POST', headers, body }), 202);
-        await expectStatus(await fetch(`${oursEntry}/__bench/drain`, { method: 'POST' }), 200);
+        await drain(d1, oursEntry);
       });
       let floorTicket = 100_000;
       const floorRun = (n: number) =>
@@ -183,15 +188,27 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
       });
       const p1 = cpuMs(oursPids.runtime);
       const pt1 = performance.now();
-      await expectStatus(await fetch(`${oursEntry}/__bench/drain`, { method: 'POST' }), 200);
+      await drain(d1, oursEntry);
       const p2 = cpuMs(oursPids.runtime);
       const pt2 = performance.now();
+      // The same with one message per queue invocation (what a low rate gives).
+      const aloneTickets = takeTickets(one, perCase / 2);
+      await pool(aloneTickets, CONCURRENCY, async (ticket) => {
+        const { headers, body } = signedTrigger(one.webhookSecret, ticket);
+        await expectStatus(await fetch(`${oursEntry}/v1/webhooks/zendesk/${one.id}`, { method: 'POST', headers, body }), 202);
+      });
+      const a0 = cpuMs(oursPids.runtime);
+      const at0 = performance.now();
+      await drain(d1, oursEntry, 1);
+      const a1 = cpuMs(oursPids.runtime);
+      const at1 = performance.now();
       const phases = {
         interactions: phaseTickets.length,
         ingestMs: round2((p1 - p0 - idleOurs * ((pt1 - pt0) / 1000)) / phaseTickets.length),
         jobMs: round2((p2 - p1 - idleOurs * ((pt2 - pt1) / 1000)) / phaseTickets.length),
+        jobAloneMs: round2((a1 - a0 - idleOurs * ((at1 - at0) / 1000)) / aloneTickets.length),
       };
-      log(`phases (1 rule): ingest ${phases.ingestMs} ms, job ${phases.jobMs} ms per interaction`);
+      log(`phases (1 rule): ingest ${phases.ingestMs} ms, job ${phases.jobMs} ms (batches of 10), ${phases.jobAloneMs} ms (one per invocation) per interaction`);
 
       // One D1 round trip through the server, as the Worker pays it here.
       const probeN = 200;
@@ -199,6 +216,12 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
       const t0 = performance.now();
       await expectStatus(await fetch(`${oursEntry}/__bench/d1-probe?n=${probeN}`), 200);
       const d1CallMs = (cpuMs(oursPids.runtime) - c0 - idleOurs * ((performance.now() - t0) / 1000)) / probeN;
+
+      // One inbound request that does nothing: what every webhook and queue invocation pays here.
+      const q0 = cpuMs(oursPids.runtime);
+      const qt0 = performance.now();
+      for (let i = 0; i < probeN; i++) await expectStatus(await fetch(`${oursEntry}/__bench/noop`), 200);
+      const requestMs = (cpuMs(oursPids.runtime) - q0 - idleOurs * ((performance.now() - qt0) / 1000)) / probeN;
 
       const rulesOf = (name: string) => (name === 'floor' ? null : name.includes('1,000') ? 1000 : 1);
       return {
@@ -211,6 +234,7 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
           sms: v.sms,
         })),
         d1CallMs: round(d1CallMs, 3),
+        requestMs: round(requestMs, 3),
         d1CallsPerInteraction,
         phases,
         idleCpuMsPerS: { ours: round(idleOurs, 2), floor: round(idleFloor, 2) },
@@ -225,6 +249,18 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
 }
 
 const round2 = (v: number) => round(v, 2);
+
+/** Queue invocations of up to 10 due messages until none is left (delayed ones are not due: none here). */
+async function drain(d1: RemoteD1, entry: string, batchSize = 10): Promise<void> {
+  for (let messages = d1.take(batchSize); messages.length > 0; messages = d1.take(batchSize)) {
+    const due = messages.filter((m) => m.delaySeconds === 0);
+    if (due.length === 0) continue;
+    await expectStatus(
+      await fetch(`${entry}/__bench/queue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: due }) }),
+      200,
+    );
+  }
+}
 
 async function expectStatus(res: Response, status: number): Promise<void> {
   const text = await res.text();

@@ -7,7 +7,7 @@
 //
 //   POST /d1        {statements: [{sql, params}], batch}  -> {results: [{results, meta}]} | {error}
 //   POST /queue     {messages: [{body, delaySeconds?}]}    -> {ok}
-//   POST /queue/take {max}                                 -> {messages: [{id, body, delaySeconds}]}
+// The bench takes queued messages in-process (take) and hands them to the worker's queue handler.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ export interface RemoteD1 {
   db: DatabaseSync;
   /** Queue messages sent and not taken yet. */
   pending(): number;
+  /** Up to `max` queued messages, oldest first, removed from the queue. */
+  take(max: number): QueuedMessage[];
   /** Round trips served (one per query or batch). */
   calls(): number;
   close(): Promise<void>;
@@ -87,7 +89,6 @@ export async function startRemoteD1(): Promise<RemoteD1> {
         }
         return answer(200, { ok: true });
       }
-      if (req.url === '/queue/take') return answer(200, { messages: queue.splice(0, Number(body.max ?? 10)) });
       return answer(404, { error: 'not found' });
     } catch (error) {
       return answer(500, { error: `D1_ERROR: ${error instanceof Error ? error.message : String(error)}` });
@@ -100,6 +101,7 @@ export async function startRemoteD1(): Promise<RemoteD1> {
     url: `http://127.0.0.1:${port}`,
     db,
     pending: () => queue.length,
+    take: (max) => queue.splice(0, max),
     calls: () => calls,
     close: () =>
       new Promise<void>((resolve) => {

@@ -305,8 +305,11 @@ export function buildTables(r: Results): Table[] {
       ]),
       notes: [
         `bench/cpu-isolated.ts: the product's worker behind bench/cpu-worker, whose env.DB and env.SEND_QUEUE are HTTP clients of a SQLite and queue server in the bench process; an interaction = the signed webhook + its queue job (up to 10 per invocation). The floor in the same section, ${iso.rounds} rounds alternating floor / 1 rule / 1,000 rules, 4 in flight; idle rate subtracted.`,
+        ...(iso.requestMs !== undefined
+          ? [`One inbound request with an empty answer costs this workerd ${iso.requestMs} ms (miniflare's entry worker included): ours pays it for the webhook and for each queue invocation, the floor once per interaction.`]
+          : []),
         `Each D1 call is an HTTP round trip from the workerd here: ${iso.d1CallMs} ms of the Worker's CPU (probe: SELECT 1), ${iso.d1CallsPerInteraction} calls per interaction = ${(iso.d1CallMs * iso.d1CallsPerInteraction).toFixed(1)} ms of the figure. The real binding also serialises each query in the isolate, over an internal RPC rather than a TCP socket, so the figure is an upper bound of what Cloudflare bills.`,
-        `1 rule, split: ingest ${iso.phases.ingestMs} ms, job ${iso.phases.jobMs} ms per interaction (${iso.phases.interactions} webhooks, then their jobs in batches of up to 10).`,
+        `1 rule, split: ingest ${iso.phases.ingestMs} ms, job ${iso.phases.jobMs} ms per interaction (${iso.phases.interactions} webhooks, then their jobs in queue invocations of up to 10 messages)${iso.phases.jobAloneMs !== undefined ? `; the job with one message per invocation ${iso.phases.jobAloneMs} ms` : ''}.`,
       ],
     });
   }

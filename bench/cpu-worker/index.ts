@@ -7,9 +7,8 @@
 // miniflare configures it: node_modules/miniflare/dist/src/index.js) that posts each query to a
 // fetcher, locally miniflare's D1 worker answering `/query` and `/execute`
 // (node_modules/miniflare/dist/src/workers/d1/database.worker.js). A queue send is one fetch too.
-//   POST /__bench/drain   runs the queued jobs through the worker's queue handler, up to
-//                         10 per invocation (max_batch_size in /wrangler.toml), until none is left
-//                         that is due now; answers how many ran and how many wait (delayed).
+//   POST /__bench/queue   {messages}: one queue invocation with the messages the bench took from
+//                         its queue server (up to 10: max_batch_size in /wrangler.toml).
 //   GET  /__bench/d1-probe?n=  n sequential `SELECT 1` round trips (the cost of one D1 call here).
 //   GET  /__bench/noop    an empty answer.
 // Bench only.
@@ -108,42 +107,34 @@ function envFor(env: BenchEnv): Env {
   return { ...(env as unknown as Env), DB: remoteDb(env.REMOTE_D1_URL), SEND_QUEUE: remoteQueue(env.REMOTE_D1_URL) };
 }
 
-/** Runs due jobs through the worker's queue handler, 10 per invocation, until none is due. */
-async function drain(env: BenchEnv): Promise<Response> {
-  let ran = 0;
-  let delayed = 0;
-  for (;;) {
-    const res = await fetch(`${env.REMOTE_D1_URL}/queue/take`, { method: 'POST', body: JSON.stringify({ max: 10 }) });
-    const { messages } = (await res.json()) as { messages: Array<{ id: string; body: Job; delaySeconds: number }> };
-    if (messages.length === 0) break;
-    const due = messages.filter((m) => m.delaySeconds === 0);
-    delayed += messages.length - due.length;
-    if (due.length === 0) continue;
-    const retried: string[] = [];
-    const batch = {
-      queue: 'pisms-interactions',
-      messages: due.map((m) => ({
-        id: m.id,
-        timestamp: new Date(),
-        body: m.body,
-        attempts: 1,
-        ack: () => undefined,
-        retry: () => retried.push(m.id),
-      })),
-      ackAll: () => undefined,
-      retryAll: () => undefined,
-    };
-    await worker.queue(batch as unknown as MessageBatch<Job>, envFor(env));
-    ran += due.length;
-    delayed += retried.length;
-  }
-  return Response.json({ ran, delayed });
+/**
+ * One queue invocation: the messages the bench took from its queue server (at most
+ * max_batch_size), through the worker's queue handler. Answers which were retried.
+ */
+async function invokeQueue(request: Request, env: BenchEnv): Promise<Response> {
+  const { messages } = (await request.json()) as { messages: Array<{ id: string; body: Job; delaySeconds: number }> };
+  const retried: string[] = [];
+  const batch = {
+    queue: 'pisms-interactions',
+    messages: messages.map((m) => ({
+      id: m.id,
+      timestamp: new Date(),
+      body: m.body,
+      attempts: 1,
+      ack: () => undefined,
+      retry: () => retried.push(m.id),
+    })),
+    ackAll: () => undefined,
+    retryAll: () => undefined,
+  };
+  await worker.queue(batch as unknown as MessageBatch<Job>, envFor(env));
+  return Response.json({ ran: messages.length, retried });
 }
 
 export default {
   async fetch(request: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname === '/__bench/drain' && request.method === 'POST') return drain(env);
+    if (url.pathname === '/__bench/queue' && request.method === 'POST') return invokeQueue(request, env);
     if (url.pathname === '/__bench/noop') return new Response('ok');
     if (url.pathname === '/__bench/d1-probe') {
       const n = Number(url.searchParams.get('n') ?? '1');
