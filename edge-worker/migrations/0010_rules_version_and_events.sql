@@ -11,7 +11,9 @@ ALTER TABLE installations ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 0;
 --    interaction reads only the rules of its event(s) through an index, not every rule of the
 --    installation. Derived from rules.definition_json ($.conditions.events) by the triggers below
 --    inside the very statement that writes the rule, so it cannot drift from the definition;
---    removed with the rule (ON DELETE CASCADE; D1 enforces foreign keys).
+--    removed with the rule (ON DELETE CASCADE: D1 enforces foreign keys by default,
+--    developers.cloudflare.com/d1/sql-api/foreign-keys/). SQL as SQLite runs it: D1 uses
+--    SQLite's engine (developers.cloudflare.com/d1/sql-api/sql-statements/).
 CREATE TABLE rule_events (
   installation_id  TEXT NOT NULL,
   event            TEXT NOT NULL,                 -- shared/schemas/rule.ts EndEvent
