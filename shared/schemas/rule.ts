@@ -9,21 +9,23 @@ export const CUSTOM_TEXT_MAX = 500;
 /** Max fixed "other numbers" on one rule: a rule is a follow-up, not a broadcast list. */
 export const OTHER_NUMBERS_MAX = 20;
 /**
- * Max rules per installation. Every interaction reads and evaluates all of them, and the rules
- * list shows them on one screen; 100 is far beyond one rule per group and end event.
+ * Max rules per installation. An interaction does not read them all: it loads the rules of its
+ * end event only (an index, migration 0010), compiled once per rules version and isolate
+ * (edge-worker/src/rules/rule-set-cache.ts); the rules list pages (GET /v1/rules?cursor=).
  */
-export const RULES_PER_INSTALLATION_MAX = 100;
+export const RULES_PER_INSTALLATION_MAX = 10_000;
 /**
- * Max recipients summed over every rule of an installation (each fixed number, plus one each for
- * the assigned agent and the customer when chosen): the most one interaction can text, since
- * every rule might match. One interaction is one queue invocation, which may run 1,000 D1
+ * Max recipients one interaction texts, summed over the rules that match it in position order
+ * (each fixed number, plus one each for the assigned agent and the customer when chosen). Rules
+ * matching past it are not run, and the interaction says so (edge-worker/src/pipeline/
+ * send-budget.ts). Why 250: one interaction is one queue invocation, which may run 1,000 D1
  * queries on Workers Paid (developers.cloudflare.com/d1/platform/limits/); a send costs about
  * three (reserve, claim, outcome) besides about a dozen per interaction, so 250 sends stay near
  * 760 queries. 250 Telnyx calls fit the subrequest limit (1,000 or more per invocation on Workers
  * Paid, developers.cloudflare.com/workers/platform/limits/); bursts past Telnyx's rate are
- * answered 429 and retried by the send queue.
+ * answered 429 and retried by the send queue. Per rule, OTHER_NUMBERS_MAX + 2 at most.
  */
-export const RECIPIENTS_PER_INSTALLATION_MAX = 250;
+export const RECIPIENTS_PER_INTERACTION_MAX = 250;
 export const DATA_FIELDS_MAX = 20;
 export const FIELD_CONDITIONS_MAX = 20;
 export const LABEL_MAX = 100;

@@ -22,6 +22,8 @@ export interface Installation {
   zendeskSetup: ZendeskSetup | null;
   createdAt: string;
   updatedAt: string;
+  /** Bumped by every rule write (migration 0010): the key of the per-isolate rule cache. */
+  rulesVersion: number;
   /** Encrypted columns; use the read* helpers below. */
   sealed: { webhookSecret: string | null; telnyx: string | null; zendeskOAuth: string | null };
 }
@@ -48,6 +50,7 @@ interface InstallationRow {
   zendesk_oauth_json: string | null;
   created_at: string;
   updated_at: string;
+  rules_version: number;
 }
 
 function toInstallation(row: InstallationRow): Installation {
@@ -63,6 +66,7 @@ function toInstallation(row: InstallationRow): Installation {
     zendeskSetup: row.zendesk_setup_json ? ZendeskSetup.parse(JSON.parse(row.zendesk_setup_json)) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    rulesVersion: row.rules_version,
     sealed: {
       webhookSecret: row.webhook_secret,
       telnyx: row.telnyx_json,

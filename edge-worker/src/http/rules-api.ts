@@ -1,16 +1,25 @@
 // Rules: CRUD, reorder, duplicate, enable/disable. Admins and supervisors only; every query is
 // scoped to the caller's installation, and another tenant's ids answer 404. Rules read back carry
 // `brokenFields`: the ticket fields they name that Zendesk no longer has (the list asks Zendesk
-// afresh; single rules use the cached field list).
+// afresh; single rules use the cached field list). The list is paged (up to 10,000 rules per
+// installation). Every write bumps the installation's rules version in its own batch, so the
+// interaction path's per-isolate rule cache (rules/rule-set-cache.ts) sees it at once.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { brokenFieldRefs, fieldRefsOf, ticketFieldsById } from '../../../shared/rules/field-refs.ts';
 import { Rule, RuleInput, RuleOrder, RulePatch, SavedRule, type RuleDefinition } from '../../../shared/schemas/rule.ts';
 import {
+  bumpRulesVersionStatement,
+  countRules,
+  decodeRulesCursor,
   deleteRuleStatement,
+  encodeRulesCursor,
   insertRuleStatement,
-  listRules,
+  listRuleIds,
+  listRulesPage,
   readRule,
-  setPositionStatements,
+  RULES_PAGE_DEFAULT,
+  RULES_PAGE_MAX,
+  setPositionsStatement,
   updateRuleStatement,
 } from '../db/rules.ts';
 import { diffFields, insertAuditStatement } from '../db/audit.ts';
@@ -29,7 +38,29 @@ import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './op
 import { toFieldErrors } from './validation.ts';
 
 const IdParam = z.object({ id: z.string().min(1).max(64).meta({ param: { name: 'id', in: 'path' } }) });
-const RuleList = z.object({ rules: z.array(Rule) });
+const RuleList = z
+  .object({
+    rules: z.array(Rule),
+    /** Pass as `cursor` for the next page; null on the last page. */
+    nextCursor: z.string().nullable(),
+    /** Rules of the installation in all. */
+    total: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'RuleList' });
+const RuleListQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(RULES_PAGE_MAX)
+    .optional()
+    .meta({ param: { name: 'limit', in: 'query' }, description: `Rules per page (default ${RULES_PAGE_DEFAULT}, at most ${RULES_PAGE_MAX})` }),
+  cursor: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
+});
 const tags = ['Rules'];
 
 const definitionOf = (rule: Rule): RuleDefinition => ({
@@ -86,14 +117,27 @@ rulesApi.use('*', requireManager);
 rulesApi.openapi(
   createRoute({
     method: 'get', path: '/', tags, security: bearerSecurity,
-    summary: 'List rules in evaluation order, each with the ticket fields it names that Zendesk no longer has',
-    responses: { 200: jsonResponse(RuleList, 'Rules'), ...authErrors },
+    summary: 'List rules in evaluation order, a page at a time, each with the ticket fields it names that Zendesk no longer has',
+    request: { query: RuleListQuery },
+    responses: { 200: jsonResponse(RuleList, 'One page of rules'), ...authErrors, 422: errors[422] },
   }),
   async (c) => {
     const { installation } = c.get('caller');
-    return c.json({ rules: await withBrokenFields(c.env, installation, await listRules(c.env.DB, installation.id), true) }, 200);
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(await rulesPage(c.env, installation, cursor, limit ?? RULES_PAGE_DEFAULT, true), 200);
   },
 );
+
+async function rulesPage(env: Env, installation: Installation, cursor: string | undefined, limit: number, fresh: boolean) {
+  const after = cursor === undefined ? null : decodeRulesCursor(cursor);
+  if (cursor !== undefined && !after) throw invalid([{ field: 'cursor', reason: 'Not a cursor of this list: use nextCursor of the previous page' }]);
+  const page = await listRulesPage(env.DB, installation.id, { after, limit });
+  return {
+    rules: await withBrokenFields(env, installation, page.rules, fresh),
+    nextCursor: page.next ? encodeRulesCursor(page.next) : null,
+    total: page.total,
+  };
+}
 
 rulesApi.openapi(
   createRoute({
@@ -108,6 +152,7 @@ rulesApi.openapi(
     const now = new Date().toISOString();
     const [insert] = await c.env.DB.batch([
       insertRuleStatement(c.env.DB, caller.installation.id, { id, definition, actor: caller.userId, now }),
+      bumpRulesVersionStatement(c.env.DB, caller.installation.id),
       audit(c, caller, 'rule.create', id, diffFields(null, definition as unknown as Record<string, unknown>), now),
     ]);
     if (!insert?.meta.changes) throw capRace();
@@ -122,13 +167,13 @@ rulesApi.openapi(
   createRoute({
     method: 'put', path: '/order', tags, security: bearerSecurity, summary: 'Reorder: every rule id in the new order',
     request: { body: jsonBody(RuleOrder) },
-    responses: { 200: jsonResponse(RuleList, 'Rules in the new order'), ...authErrors, ...errors },
+    responses: { 200: jsonResponse(RuleList, 'The first page of rules in the new order'), ...authErrors, ...errors },
   }),
   async (c) => {
     const caller = c.get('caller');
     const { ruleIds } = c.req.valid('json');
-    const current = await listRules(c.env.DB, caller.installation.id);
-    const known = new Set(current.map((r) => r.id));
+    const current = await listRuleIds(c.env.DB, caller.installation.id);
+    const known = new Set(current);
     const given = new Set(ruleIds);
     if (given.size !== ruleIds.length) throw invalid([{ field: 'ruleIds', reason: 'Contains a rule id twice' }]);
     const unknown = ruleIds.findIndex((id) => !known.has(id));
@@ -136,10 +181,11 @@ rulesApi.openapi(
     if (given.size !== known.size) throw invalid([{ field: 'ruleIds', reason: 'Must list every rule of the installation exactly once' }]);
     const now = new Date().toISOString();
     await c.env.DB.batch([
-      ...setPositionStatements(c.env.DB, caller.installation.id, ruleIds, now),
-      audit(c, caller, 'rules.reorder', null, { order: { from: current.map((r) => r.id), to: ruleIds } }, now),
+      setPositionsStatement(c.env.DB, caller.installation.id, ruleIds, now),
+      bumpRulesVersionStatement(c.env.DB, caller.installation.id),
+      audit(c, caller, 'rules.reorder', null, { order: { from: current, to: ruleIds } }, now),
     ]);
-    return c.json({ rules: await withBrokenFields(c.env, caller.installation, await listRules(c.env.DB, caller.installation.id), false) }, 200);
+    return c.json(await rulesPage(c.env, caller.installation, undefined, RULES_PAGE_DEFAULT, false), 200);
   },
 );
 
@@ -168,6 +214,7 @@ async function replaceRule(
   const now = new Date().toISOString();
   const [update] = await c.env.DB.batch([
     updateRuleStatement(c.env.DB, caller.installation.id, { id: existing.id, definition, expectedVersion: existing.version, actor: caller.userId, now }),
+    bumpRulesVersionStatement(c.env.DB, caller.installation.id),
     audit(c, caller, action, existing.id, diffFields(definitionOf(existing) as unknown as Record<string, unknown>, definition as unknown as Record<string, unknown>), now),
   ]);
   // A concurrent edit bumped the version between our read and write: refuse rather than lose it.
@@ -230,6 +277,7 @@ rulesApi.openapi(
     await c.env.DB.batch([
       cancelDelayedSendsOfRuleStatement(c.env.DB, caller.installation.id, existing.id, 'The rule was deleted before the delayed SMS went out', now),
       deleteRuleStatement(c.env.DB, caller.installation.id, existing.id),
+      bumpRulesVersionStatement(c.env.DB, caller.installation.id),
       audit(c, caller, 'rule.delete', existing.id, diffFields(definitionOf(existing) as unknown as Record<string, unknown>, null), now),
     ]);
     return c.body(null, 204);
@@ -251,12 +299,13 @@ rulesApi.openapi(
       label: `Copy of ${existing.label}`.slice(0, 100),
       enabled: false,
     };
-    const caps = capErrors(await listRules(c.env.DB, caller.installation.id), definition);
+    const caps = capErrors(await countRules(c.env.DB, caller.installation.id));
     if (caps.length) throw invalid(caps);
     const id = `rule_${randomToken(12)}`;
     const now = new Date().toISOString();
     const [insert] = await c.env.DB.batch([
       insertRuleStatement(c.env.DB, caller.installation.id, { id, definition, actor: caller.userId, now }),
+      bumpRulesVersionStatement(c.env.DB, caller.installation.id),
       audit(c, caller, 'rule.duplicate', id, { duplicatedFrom: { from: null, to: existing.id } }, now),
     ]);
     if (!insert?.meta.changes) throw capRace();

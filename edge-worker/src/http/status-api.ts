@@ -9,7 +9,7 @@ import type { Settings } from '../../../shared/schemas/settings.ts';
 import type { Role } from '../../../shared/schemas/api.ts';
 import { listInteractionsForTicket } from '../db/interactions.ts';
 import { listRepliesForTicket, type ReplyRow } from '../db/replies.ts';
-import { listRules } from '../db/rules.ts';
+import { listRulesForEvents } from '../db/rules.ts';
 import { parseMedia } from '../replies/apply-reply.ts';
 import { listSendsForTicket, readSend, reopenFailedSend, type SendRow } from '../db/sends.ts';
 import { isErasedRecipient } from '../db/erasure.ts';
@@ -113,7 +113,7 @@ statusApi.openapi(
       const [{ ticket, users = [], groups = [] }, ticketFields, rules] = await Promise.all([
         zendesk.getTicket(ticketId),
         readTicketFields(installation.id, zendesk, Date.now()),
-        listRules(c.env.DB, installation.id),
+        listRulesForEvents(c.env.DB, installation.id, ['ticket_solved']),
       ]);
       const snapshot = buildSnapshot({ event: 'ticket_solved', ticket, users, groups, ticketFields });
       wouldFire = explainRules(compileRules(rules), snapshot.interaction)

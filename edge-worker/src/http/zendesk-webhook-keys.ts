@@ -5,8 +5,14 @@
 // not be awaited by another (workerd refuses cross-request I/O), so concurrent first requests each
 // load. Unknown installations are not cached (a flood of made-up ids must not fill memory); their
 // ids are checked for form first. Trade-off, written down: a secret stored by another isolate (a
-// new webhook from Setup) is seen within TTL_MS, at once for a webhook id the entry does not know
-// yet (reloaded at most every UNKNOWN_ID_RELOAD_MS); a removed secret still verifies for TTL_MS.
+// new webhook from Setup, a rotated secret) is seen within UNKNOWN_ID_RELOAD_MS: a signature that
+// none of the cached keys verifies reloads the entry once it is that old (so a forged flood costs
+// at most one D1 read per installation every UNKNOWN_ID_RELOAD_MS); a removed or rotated-away
+// secret still verifies for up to TTL_MS. Why TTL_MS = 60 s: a rotation is an operator's action
+// for which a minute of overlap is acceptable (Zendesk's own replay window is 5 minutes:
+// verify/zendesk-signature.ts), while one load per installation, isolate and minute costs nothing
+// measurable; this isolate's own writes (Setup, PUT /v1/settings/zendesk-webhook, disconnect)
+// forget the entry at once. Tested in edge-worker/test/webhook-key-cache.test.ts.
 import { readInstallation, readWebhookSecret } from '../db/installations.ts';
 import { listWebhookSecrets } from '../db/webhook-secrets.ts';
 import type { Env } from '../env.ts';
@@ -70,6 +76,23 @@ export async function zendeskWebhookKeys(env: Env, installationId: string, webho
   const named = webhookId !== null ? entry.keys.get(webhookId) : undefined;
   if (named) return { known: true, keys: [named] };
   return { known: true, keys: [...(entry.legacy ? [entry.legacy] : []), ...entry.keys.values()] };
+}
+
+/**
+ * After no cached key verified a signature: the keys again from D1 when the entry is older than
+ * UNKNOWN_ID_RELOAD_MS (a secret rotated by another isolate), else null (nothing new to try).
+ */
+export async function reloadZendeskWebhookKeys(env: Env, installationId: string, webhookId: string | null, nowMs: number): Promise<CryptoKey[] | null> {
+  const entry = cache.get(installationId);
+  if (!entry || nowMs - entry.loadedAtMs <= UNKNOWN_ID_RELOAD_MS) return null;
+  const loaded = await load(env, installationId, nowMs);
+  if (!loaded) {
+    cache.delete(installationId);
+    return null;
+  }
+  const named = webhookId !== null ? loaded.keys.get(webhookId) : undefined;
+  if (named) return [named];
+  return [...(loaded.legacy ? [loaded.legacy] : []), ...loaded.keys.values()];
 }
 
 /** After this isolate stored or removed secrets (Setup, disconnect): the next request reloads. */

@@ -3,8 +3,10 @@
 //      there: db/interactions.ts) and its installation (done already? stop: redeliveries are no-ops)
 //   2. fetch the ticket with users and groups sideloaded (1 Zendesk call) and the ticket field
 //      metadata (cached per isolate)
-//   3. evaluate the installation's rules (shared/rules/evaluate.ts) for each end event; a rule
-//      that fires for both is one rule (its sends are unique per interaction and recipient)
+//   3. evaluate the installation's rules of those events (compiled once per rules version and
+//      isolate: rules/rule-set-cache.ts) for each end event; a rule that fires for both is one
+//      rule (its sends are unique per interaction and recipient); at most
+//      RECIPIENTS_PER_INTERACTION_MAX recipients (send-budget.ts)
 //   4. per matched rule: resolve recipients, compose ONE message (summary when enabled)
 //   5. decide per recipient: reserve, hold for quiet hours, or skip with a reason
 //      (no valid number, country not allowed, duplicate, SMS not connected, opted out, frequency
@@ -20,7 +22,6 @@
 //   9. optionally add an internal note to the ticket listing what was sent (once)
 import { countryNotAllowed } from '../../../shared/phone/destination-country.ts';
 import { maskPhone } from '../../../shared/phone/normalize.ts';
-import { compileRules, evaluateRules } from '../../../shared/rules/evaluate.ts';
 import type { Rule } from '../../../shared/schemas/rule.ts';
 import type { SendReason, SendStatus } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
@@ -28,7 +29,6 @@ import { readInstallation, type Installation } from '../db/installations.ts';
 import { claimInteraction, claimNote, finishInteraction, listInteractionEvents, type InteractionRow } from '../db/interactions.ts';
 import { isErasedRecipient } from '../db/erasure.ts';
 import { listOptedOut } from '../db/opt-outs.ts';
-import { listRules } from '../db/rules.ts';
 import { claimSend, countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
@@ -44,6 +44,9 @@ import { quietHoursRelease } from './quiet-hours.ts';
 import { resolveRecipients } from './recipients.ts';
 import { delayedHold } from './send-delay.ts';
 import { deliverClaimed } from '../send/send-sms.ts';
+import { fireRules } from '../../../shared/rules/rule-set.ts';
+import { loadRuleSet } from '../rules/rule-set-cache.ts';
+import { withinSendBudget } from './send-budget.ts';
 
 const QUEUE_BATCH_MAX = 100;
 
@@ -59,8 +62,8 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   const recorded = await listInteractionEvents(env.DB, interaction.id);
   const events = recorded.length > 0 ? recorded : [interaction.event];
 
-  const rules = (await listRules(env.DB, installation.id)).filter((r) => r.conditions.events.some((e) => events.includes(e)));
-  if (rules.length === 0) {
+  const ruleSet = await loadRuleSet(env.DB, installation, events);
+  if (ruleSet.rules.length === 0) {
     await finish('done', 'No rule fires on this event');
     return { action: 'ack' };
   }
@@ -81,15 +84,8 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
     throw err;
   }
 
-  // Per end event, then united in position order: a rule that fires for both events is one rule.
-  const firing = (candidates: Rule[]) => {
-    const compiled = compileRules(candidates);
-    const ids = new Set(events.flatMap((event) => evaluateRules(compiled, { ...snapshot.interaction, event }).map((r) => r.id)));
-    return candidates.filter((r) => ids.has(r.id));
-  };
-  const matched = firing(rules.filter((r) => r.enabled));
-  // Disabled rules that would have matched are recorded as skipped, so nobody wonders why.
-  const disabledMatches = rules.filter((r) => !r.enabled).filter((r) => firing([{ ...r, enabled: true, stopProcessing: false }]).length > 0);
+  const fired = fireRules(ruleSet, snapshot.interaction, events);
+  const { matched, disabledMatches, leftOut } = withinSendBudget(fired.matched, fired.disabledMatches);
   if (matched.length === 0 && disabledMatches.length === 0) {
     await finish('done', 'No rule matched');
     return { action: 'ack' };
@@ -127,7 +123,7 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   // Cloudflare Queues takes at most 100 messages per sendBatch call
   // (https://developers.cloudflare.com/queues/platform/limits/).
   for (let i = 0; i < jobs.length; i += QUEUE_BATCH_MAX) await env.SEND_QUEUE.sendBatch(jobs.slice(i, i + QUEUE_BATCH_MAX));
-  await finish('done', `${matched.length} rule(s) matched`);
+  await finish('done', `${matched.length} rule(s) matched${leftOut ? `; ${leftOut.detail}` : ''}`);
 
   if (installation.settings.internalNoteEnabled && (await claimNote(env.DB, interaction.id))) {
     await zendesk.addInternalNote(interaction.ticket_id, renderInternalNote(stored)).catch((err: unknown) => {

@@ -1,21 +1,16 @@
 // Validates a rule against its installation before it is stored: requirements met, phone numbers
 // normalised to E.164 with the default country, sender number on the messaging profile, summary
 // only when summaries are enabled, every field it names known (a system field the engine reads,
-// or a ticket field the Zendesk account has), and the installation's caps kept (rules, and
-// recipients summed over all rules: shared/schemas/rule.ts). Collects every problem as a field error.
+// or a ticket field the Zendesk account has), and the installation's rule cap kept
+// (shared/schemas/rule.ts; recipients are bounded per rule and per interaction, not per
+// installation: pipeline/send-budget.ts). Collects every problem as a field error.
 import { contentPlaceholderErrors } from '../../../shared/compose/placeholders.ts';
 import { checkFieldRef, FIELD_PROBLEM_TEXT, fieldRefsOf, ticketFieldsById } from '../../../shared/rules/field-refs.ts';
 import type { FieldError } from '../../../shared/schemas/api.ts';
-import {
-  RECIPIENTS_PER_INSTALLATION_MAX,
-  RULES_PER_INSTALLATION_MAX,
-  type Rule,
-  type RuleDefinition,
-  type RuleWarning,
-} from '../../../shared/schemas/rule.ts';
+import { RULES_PER_INSTALLATION_MAX, type RuleDefinition, type RuleWarning } from '../../../shared/schemas/rule.ts';
 import { normalizePhone } from '../../../shared/phone/normalize.ts';
 import type { Installation } from '../db/installations.ts';
-import { listRules } from '../db/rules.ts';
+import { countRules } from '../db/rules.ts';
 import type { Env } from '../env.ts';
 import { AppError, invalid } from '../errors.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
@@ -40,27 +35,14 @@ export function recipientSlots(rule: Pick<RuleDefinition, 'recipients'>): number
 }
 
 /**
- * The installation's caps (shared/schemas/rule.ts): at most RULES_PER_INSTALLATION_MAX rules and
- * RECIPIENTS_PER_INSTALLATION_MAX recipients over all rules, so that no interaction (every rule
- * matching) outgrows one queue invocation's D1 and subrequest limits.
+ * The installation's rule cap (shared/schemas/rule.ts RULES_PER_INSTALLATION_MAX), from a count
+ * in SQL (not by reading every rule). The insert re-checks it in its own statement.
  */
-export function capErrors(existing: readonly Rule[], rule: Pick<RuleDefinition, 'recipients'>, replacing?: string): FieldError[] {
-  const others = existing.filter((r) => r.id !== replacing);
-  const errors: FieldError[] = [];
-  if (replacing === undefined && others.length >= RULES_PER_INSTALLATION_MAX) {
-    errors.push({ field: 'rules', reason: `At most ${RULES_PER_INSTALLATION_MAX} rules per installation: delete a rule first` });
+export function capErrors(existingCount: number, replacing?: string): FieldError[] {
+  if (replacing === undefined && existingCount >= RULES_PER_INSTALLATION_MAX) {
+    return [{ field: 'rules', reason: `At most ${RULES_PER_INSTALLATION_MAX} rules per installation: delete a rule first` }];
   }
-  const used = others.reduce((sum, r) => sum + recipientSlots(r), 0);
-  const slots = recipientSlots(rule);
-  if (used + slots > RECIPIENTS_PER_INSTALLATION_MAX) {
-    errors.push({
-      field: rule.recipients.otherNumbers.length > 0 ? 'recipients.otherNumbers' : 'recipients',
-      reason:
-        `At most ${RECIPIENTS_PER_INSTALLATION_MAX} recipients over all rules (what one interaction can text): ` +
-        `the other rules have ${used}, this one ${slots}`,
-    });
-  }
-  return errors;
+  return [];
 }
 
 /** Field errors for every field the rule names that neither the engine nor the account has. */
@@ -137,7 +119,7 @@ export async function prepareRuleWithWarnings(
     errors.push(...contentPlaceholderErrors(rule.content));
     errors.push(...(await fieldErrors(env, installation, rule)));
   }
-  errors.push(...capErrors(await listRules(env.DB, installation.id), { recipients: { ...rule.recipients, otherNumbers } }, opts.replacing));
+  if (opts.replacing === undefined) errors.push(...capErrors(await countRules(env.DB, installation.id)));
   if (errors.length) throw invalid(errors);
 
   const definition = {

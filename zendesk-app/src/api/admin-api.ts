@@ -30,7 +30,10 @@ export type TelnyxNumbers = TelnyxSenders;
 export const SavedRuleResponse = Rule.extend({ warnings: z.array(RuleWarning).default([]) });
 export type SavedRuleResponse = z.infer<typeof SavedRuleResponse>;
 
-export const RuleList = z.object({ rules: z.array(Rule) });
+/** One page of GET /v1/rules (older workers answered every rule at once, without a cursor). */
+export const RuleList = z.object({ rules: z.array(Rule), nextCursor: z.string().nullish(), total: z.number().int().optional() });
+/** Rules per request when the app reads the whole list: the worker's most (http/rules-api.ts). */
+const RULES_PAGE = 500;
 export const AuditList = z.object({ entries: z.array(AuditEntry) });
 
 export const PreviewResult = z.object({
@@ -76,12 +79,28 @@ export function createAdminApi(api: WorkerApi) {
     /** Whether the webhook and triggers Setup made exist and are active (read from Zendesk). */
     readZendeskSetup: () => api.call('GET', '/v1/setup/zendesk', ZendeskSetupHealth),
 
-    listRules: async () => (await api.call('GET', '/v1/rules', RuleList)).rules,
+    /**
+     * Every rule in evaluation order, read a page at a time (up to 10,000 rules per installation:
+     * 20 requests at most); `onPage` tells how far it got.
+     */
+    listRules: async (onPage?: (loaded: number, total: number) => void) => {
+      const rules: Rule[] = [];
+      let cursor: string | null | undefined = null;
+      do {
+        const query: string = new URLSearchParams({ limit: String(RULES_PAGE), ...(cursor ? { cursor } : {}) }).toString();
+        const page: z.infer<typeof RuleList> = await api.call('GET', `/v1/rules?${query}`, RuleList);
+        rules.push(...page.rules);
+        cursor = page.nextCursor;
+        onPage?.(rules.length, page.total ?? rules.length);
+      } while (cursor);
+      return rules;
+    },
     createRule: (input: RuleInput) => api.call('POST', '/v1/rules', SavedRuleResponse, input),
     replaceRule: (id: string, input: RuleInput) => api.call('PUT', rulePath(id), SavedRuleResponse, input),
     patchRule: (id: string, patch: RulePatch) => api.call('PATCH', rulePath(id), SavedRuleResponse, patch),
     deleteRule: (id: string) => api.callNoContent('DELETE', rulePath(id)),
     duplicateRule: (id: string) => api.call('POST', `${rulePath(id)}/duplicate`, Rule, {}),
+    /** The worker answers the first page in the new order; the caller keeps its whole list. */
     reorderRules: async (ruleIds: string[]) => (await api.call('PUT', '/v1/rules/order', RuleList, { ruleIds })).rules,
 
     listAudit: async () => (await api.call('GET', '/v1/audit', AuditList)).entries,

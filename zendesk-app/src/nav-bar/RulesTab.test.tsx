@@ -43,6 +43,18 @@ const fields = [
   })),
 ];
 
+/** GET /v1/rules as the worker pages it (http/rules-api.ts): ?limit= (at most 500), ?cursor=. */
+function pagedRules(rules: Rule[]) {
+  return (request: FakeRequest | { query: string }) => {
+    const query = new URLSearchParams(request.query);
+    const limit = Math.min(500, Number(query.get('limit') ?? 100));
+    const start = Number(query.get('cursor') ?? 0);
+    const page = rules.slice(start, start + limit);
+    const next = start + limit < rules.length ? String(start + limit) : null;
+    return { status: 200, body: { rules: page, nextCursor: next, total: rules.length } };
+  };
+}
+
 function setup(rules: Rule[] = []) {
   const client = createFakeZafClient({
     context: { location: 'nav_bar' },
@@ -68,7 +80,7 @@ function setup(rules: Rule[] = []) {
       alphanumericSenders: [],
     },
   });
-  worker.route('GET', '/v1/rules', { status: 200, body: { rules } });
+  worker.route('GET', '/v1/rules', pagedRules(rules));
   worker.route('POST', '/v1/rules', (r) => ({ status: 201, body: rule({ id: 'r9', label: (r.body as { label: string }).label }) }));
   render(
     <AppThemeProvider>
@@ -160,5 +172,33 @@ describe('rules list', () => {
     await waitFor(() => expect(first.selectedOptions[0]).toHaveTextContent('Missing in Zendesk (360001002): pick another field'));
     const second = within(form).getByLabelText('Data field 2') as HTMLSelectElement;
     expect(second.selectedOptions[0]).toHaveTextContent('Field 006');
+  }, 60_000);
+});
+
+describe('10,000 rules', () => {
+  it('reads every page of the list and shows 50 rows at a time; moving a rule crosses the page edge', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => rule({ id: `r${i}`, position: i, label: `Rule ${i + 1}` }));
+    const { worker } = setup(many);
+    expect(await screen.findByText('Rules 1–50 of 10,000')).toBeInTheDocument();
+    const reads = worker.requestsTo('GET', '/v1/rules');
+    expect(reads).toHaveLength(20);
+    expect(reads.map((r) => new URLSearchParams(r.query).get('limit'))).toEqual(Array(20).fill('500'));
+    expect(screen.getByRole('table', { name: 'Rules in evaluation order' }).querySelectorAll('tbody tr')).toHaveLength(50);
+    expect(screen.getByTestId('rule-row-r49')).toBeInTheDocument();
+    expect(screen.queryByTestId('rule-row-r50')).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Next rules' }));
+    expect(await screen.findByText('Rules 51–100 of 10,000')).toBeInTheDocument();
+    expect(screen.getByTestId('rule-row-r50')).toBeInTheDocument();
+
+    // The first rule of page 2 moves up onto page 1: the list follows it; every id is sent.
+    worker.route('PUT', '/v1/rules/order', { status: 200, body: { rules: [], nextCursor: null, total: 10_000 } });
+    fireEvent.click(screen.getByRole('button', { name: 'Move Rule 51 up' }));
+    expect(await screen.findByText('Rules 1–50 of 10,000')).toBeInTheDocument();
+    const order = worker.requestsTo('PUT', '/v1/rules/order')[0]?.body as { ruleIds: string[] };
+    expect(order.ruleIds).toHaveLength(10_000);
+    expect(order.ruleIds.slice(48, 52)).toEqual(['r48', 'r50', 'r49', 'r51']);
+    const rows = screen.getByRole('table', { name: 'Rules in evaluation order' }).querySelectorAll('tbody tr');
+    expect(rows[49]).toHaveAttribute('data-testid', 'rule-row-r50');
   }, 60_000);
 });

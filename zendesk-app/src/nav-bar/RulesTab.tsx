@@ -1,5 +1,7 @@
 // RulesTab: the ordered rule list (move up/down or drag to reorder, enable toggle, duplicate,
-// delete with confirmation) and the rule editor. Creating and saving rules is disabled, with the
+// delete with confirmation) and the rule editor. An installation may have 10,000 rules: the list
+// is read a page at a time from the worker and shown PAGE_ROWS rows at a time (the table renders
+// one page, not every rule); moving a rule up or down crosses page edges. Creating and saving rules is disabled, with the
 // reason, until the requirements are met. A rule that names ticket fields Zendesk no longer has
 // (the worker's `brokenFields`) carries a warning tag. A rule form kept when the last session
 // ended opens again in the editor.
@@ -37,6 +39,9 @@ function recipientsSummary(rule: Rule): string {
   return parts.join(', ');
 }
 
+/** Rows the table shows at once. */
+const PAGE_ROWS = 50;
+
 function moveItem<T>(list: T[], from: number, to: number): T[] {
   const next = [...list];
   const [item] = next.splice(from, 1);
@@ -49,7 +54,12 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
   const { location } = useSession();
   const { requirements } = settings;
   const blockedReason = requirementsReason(requirements);
-  const { state, reload, setData } = useAsync(async () => byPosition(await api.listRules()), [api]);
+  const [loading, setLoading] = useState<{ loaded: number; total: number } | null>(null);
+  const { state, reload, setData } = useAsync(
+    async () => byPosition(await api.listRules((loaded, total) => setLoading(loaded < total ? { loaded, total } : null))),
+    [api],
+  );
+  const [page, setPage] = useState(0);
   const [editing, setEditing] = useState<{ rule: Rule | null; restored?: RuleDraft } | null>(null);
   const [kept] = useState(() => loadDraft(location, DRAFT_RULE, draftOwner(me), StoredRuleDraft));
   const keptOpened = useRef(false);
@@ -89,11 +99,14 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
     const moved = rules[from];
     if (!moved) return;
     const next = moveItem(rules, from, to);
-    setData(() => next); // optimistic; the worker's answer has the new positions
+    // Optimistic, with the positions the worker gives (0..n-1 in this order); its answer is only
+    // the first page, so the whole list is kept here.
+    const renumbered = next.map((r, position) => ({ ...r, position }));
+    setData(() => renumbered);
+    if (Math.floor(to / PAGE_ROWS) !== Math.floor(from / PAGE_ROWS)) setPage(Math.floor(to / PAGE_ROWS));
     void act(moved.id, t('rules.reorder_failed'), async () => {
       try {
-        const saved = await api.reorderRules(next.map((r) => r.id));
-        setData(() => byPosition(saved));
+        await api.reorderRules(next.map((r) => r.id));
       } catch (error) {
         setData(() => rules);
         throw error;
@@ -118,8 +131,14 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
   if (state.status === 'error' && !state.data) {
     return <ErrorAlert title={t('rules.load_failed')} error={state.error} onRetry={reload} />;
   }
-  if (!state.data) return <Loading />;
+  if (!state.data) {
+    return loading ? <SM role="status">{t('rules.loading_more', { loaded: loading.loaded, total: loading.total })}</SM> : <Loading />;
+  }
   const rules = state.data;
+  const pages = Math.max(1, Math.ceil(rules.length / PAGE_ROWS));
+  const shownPage = Math.min(page, pages - 1);
+  const first = shownPage * PAGE_ROWS;
+  const shown = rules.slice(first, first + PAGE_ROWS);
 
   return (
     <section aria-label={t('rules.title')} style={{ paddingTop: 16 }}>
@@ -170,7 +189,9 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
               </Table.HeaderRow>
             </Table.Head>
             <Table.Body>
-              {rules.map((rule, index) => (
+              {shown.map((rule, row) => {
+                const index = first + row;
+                return (
                 <Table.Row
                   key={rule.id}
                   data-testid={`rule-row-${rule.id}`}
@@ -261,9 +282,27 @@ export function RulesTab({ onOpenSetup }: { onOpenSetup: () => void }) {
                     </div>
                   </Table.Cell>
                 </Table.Row>
-              ))}
+                );
+              })}
             </Table.Body>
           </Table>
+          {pages > 1 && (
+            <nav aria-label={t('rules.table_label')} style={{ display: 'flex', alignItems: 'center', gap: 12, marginTop: 12 }}>
+              <Button size="small" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+                {t('rules.page_previous')}
+              </Button>
+              <SM role="status">
+                {t('rules.page_range', {
+                  from: (first + 1).toLocaleString('en-US'),
+                  to: (first + shown.length).toLocaleString('en-US'),
+                  total: rules.length.toLocaleString('en-US'),
+                })}
+              </SM>
+              <Button size="small" disabled={shownPage >= pages - 1} onClick={() => setPage(shownPage + 1)}>
+                {t('rules.page_next')}
+              </Button>
+            </nav>
+          )}
         </>
       )}
       {toDelete && (

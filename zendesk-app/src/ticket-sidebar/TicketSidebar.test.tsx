@@ -1,6 +1,7 @@
 // The ticket sidebar as an agent sees it: statuses, skip reasons, retry, refresh, empty and error
 // states, not connected and not visible; the worker played by the fake worker's fetch, Zendesk by
 // the stand-in ZAF client.
+import { leftOutDetail } from '../../../shared/rules/left-out.ts';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -162,6 +163,18 @@ describe('TicketSidebar', () => {
     expect(held).toHaveTextContent('Held');
     expect(held).toHaveTextContent('Quiet hours');
     expect(held).toHaveTextContent('Will be sent');
+  });
+
+  it('says when matching rules were not run because the interaction reached its recipient limit', async () => {
+    const { worker } = setup();
+    const sends = ticketSends([send({ id: 's1', status: 'delivered' })]);
+    const [interaction] = sends.interactions;
+    if (!interaction) throw new Error('interaction expected');
+    worker.route('GET', SENDS_PATH, {
+      status: 200,
+      body: { ...sends, interactions: [{ ...interaction, detail: `13 rule(s) matched; ${leftOutDetail(2, 250)}` }] },
+    });
+    expect(await screen.findByRole('note')).toHaveTextContent('2 more matching rule(s) not run: at most 250 recipients per interaction');
   });
 
   it('translates every skip reason', async () => {

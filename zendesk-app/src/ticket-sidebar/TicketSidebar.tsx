@@ -11,6 +11,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { Tag } from '@zendeskgarden/react-tags';
 import { MD, SM, UnorderedList } from '@zendeskgarden/react-typography';
+import { leftOutNote } from '../../../shared/rules/left-out.ts';
 import type { Send, SendStatus, SmsReply } from '../../../shared/schemas/send.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { createSidebarApi, type TicketSendsResponse } from '../api/sidebar-api.ts';
@@ -296,6 +297,11 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
   });
 
   const sends = data?.interactions.flatMap((i) => i.sends) ?? [];
+  // Matching rules past one interaction's recipient budget were not run: said here, not dropped.
+  const leftOut = data?.interactions.flatMap((i) => {
+    const note = leftOutNote(i.detail);
+    return note ? [{ id: i.id, note }] : [];
+  }) ?? [];
   // Answers that are states, not failures: no retry button, no worker message.
   const notConnected = error?.code === 'not_connected';
   const notVisible = error?.status === 404 && ticketId !== null;
@@ -344,6 +350,11 @@ export function TicketSidebar({ pollIntervalMs = 30_000, maxBackoffMs = 5 * 60_0
           ))}
         </ul>
       )}
+      {leftOut.map((l) => (
+        <SM key={l.id} role="note" style={{ marginTop: 8 }}>
+          {l.note}
+        </SM>
+      ))}
     </div>
   );
 }
