@@ -45,4 +45,7 @@ export interface Env {
   SANDBOX_TELNYX_API_KEY?: string;
   /** Local runs only: the sandbox's Ed25519 public key, so "Use the SMS sandbox" needs nothing pasted. */
   SANDBOX_TELNYX_PUBLIC_KEY?: string;
+  // Send pacing (issue 13).
+  /** The send pacer: one Durable Object per Telnyx account (edge-worker/src/send/sender-pacer.ts). */
+  SEND_PACER: DurableObjectNamespace;
 }

@@ -5,6 +5,9 @@ import { consumeBatch } from './queue/consumer.ts';
 import type { Job } from './jobs.ts';
 import { refreshZendeskTokens } from './scheduled/refresh-zendesk-tokens.ts';
 
+// Durable Object classes must be exported by the entry module (wrangler.toml [[durable_objects.bindings]]).
+export { SenderPacer } from './send/sender-pacer.ts';
+
 const app = createApp();
 
 export default {

@@ -21,6 +21,7 @@ import { webhookUrls } from '../webhook-urls.ts';
 import { log } from '../log.ts';
 import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../jobs.ts';
 import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
+import { noteRateLimited, retryAfterSeconds, takeSendSlot } from './sender-pacing.ts';
 
 export const MAX_SEND_ATTEMPTS = 6;
 
@@ -69,6 +70,8 @@ export async function deliverClaimed(
     return { action: 'ack' };
   }
 
+  // Send pacing (issue 13): wait for the sender's slot, or back on the queue without spending an attempt.
+  if (!(await takeSendSlot(env, conn, installation, send, now))) return { action: 'ack' };
   try {
     const res = await conn.client.messages.send({
       from: send.from_number,
@@ -91,6 +94,7 @@ export async function deliverClaimed(
     });
     return { action: 'ack' };
   } catch (err) {
+    await noteRateLimited(env, conn, send, err);
     return handleSendError(env, send, err, now);
   }
 }
@@ -136,8 +140,8 @@ async function handleSendError(env: Env, send: SendRow, err: unknown, now: strin
     const code = first?.code !== undefined ? String(first.code) : null;
     const title = first?.title ?? first?.detail ?? err.message;
     if (err.status === 429 || err.status >= 500) {
-      const retryAfter = Number(err.headers?.get('retry-after'));
-      return retryLater(`Telnyx answered ${err.status}${code ? ` (${code})` : ''}`, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : null);
+      const retryAfter = retryAfterSeconds(err.headers);
+      return retryLater(`Telnyx answered ${err.status}${code ? ` (${code})` : ''}`, retryAfter === null ? null : Math.ceil(retryAfter));
     }
     if (code === '40300') {
       await recordOptOut(env.DB, send.installation_id, send.recipient, 'telnyx_40300', now);
