@@ -67,7 +67,8 @@ async function consume(t: DeliveryTenant, sendIds: string[]) {
     jobs.map((body, i) => ({ id: `msg-${sendIds[i]}`, timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue?.(batch as MessageBatch<Job>, env, ctx);
+  const queue: ExportedHandlerQueueHandler<typeof env, Job> = worker.queue;
+  await queue(batch, env, ctx);
   return getQueueResult(batch, ctx);
 }
 
