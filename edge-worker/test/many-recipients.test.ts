@@ -67,13 +67,6 @@ function tally(sends: Array<{ status: string; reason: string | null }>): Record<
 describe('an interaction with 250 recipients', () => {
   it('sends or skips every one with its reason, and the frequency cap sees all of them next time', async () => {
     const t = await createDeliveryTenant({ settings: { frequencyCap: { maxMessages: 1, periodHours: 24 } } });
-    // About the database's limits, not send pacing (send-pacing.test.ts): the number and the
-    // account are declared fast enough for 230 texts at once.
-    const fast = await (await admin(t))('PATCH', '/v1/settings', {
-      senderThroughput: [{ sender: t.sender, messagesPerSecond: 1000 }],
-      accountMessagesPerSecond: 1000,
-    });
-    expect(fast.status).toBe(200);
     await createRules(t, ...fanOutRules(t));
     const optedOut = NUMBERS.slice(20, 30);
     for (const n of optedOut) await optOut(t, n);

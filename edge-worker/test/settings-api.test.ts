@@ -106,6 +106,8 @@ describe('settings', () => {
       replyWindowDays: 14,
       replyReopensTicket: true,
       helpReplyText: 'Acme: reply with your question, or STOP to opt out.',
+      senderThroughput: [{ sender: '+14155550123', messagesPerSecond: 4.5, burst: 5 }],
+      accountMessagesPerSecond: 200,
     };
     const second: Record<string, unknown> = {
       summariesEnabled: false,
@@ -121,6 +123,8 @@ describe('settings', () => {
       replyWindowDays: 1,
       replyReopensTicket: false,
       helpReplyText: 'Reply STOP to opt out.',
+      senderThroughput: [],
+      accountMessagesPerSecond: null,
     };
     // A setting added later needs values here too.
     expect(Object.keys(first).sort()).toEqual(Object.keys(Settings.shape).sort());
