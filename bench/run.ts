@@ -6,8 +6,10 @@
 //
 //   npm run bench                     full run (about 2.5 to 4 minutes on 2 cores)
 //   npm run bench -- --quick          smaller counts (about 2 minutes); BENCHMARKS.md untouched
-//   npm run bench -- --only=ours,d1   some sections: size, app, engine, rules, summary, floor, ours, d1, cpu
-//                                     (written to bench-results/latest-partial.json)
+//   npm run bench -- --only=ours,d1   some sections: size, app, engine, rules, summary, floor, ours, d1, cpu,
+//                                     burst (written to bench-results/latest-partial.json)
+//   npm run bench -- --only=burst     the bulk close alone (5,000 interactions; 1,000 with --quick);
+//                                     --burst-rate=N paces both numbers at N/s (per-number override)
 //   npm run bench -- --no-md          do not touch BENCHMARKS.md
 //   npm run bench -- --from-json      no measuring: render the tables and BENCHMARKS.md again from
 //                                     bench-results/latest.json (after a change to report.ts)
@@ -20,6 +22,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { runAppSizeBench } from './app-size.ts';
 import { runIsolatedCpuBench } from './cpu-isolated.ts';
+import { burstSizes, queueSettings, runBurstBench } from './burst.ts';
 import { runD1Count } from './d1-count.ts';
 import { runEngineBench } from './engine.ts';
 import { runFloorBench } from './floor.ts';
@@ -31,7 +34,7 @@ import { runSummaryBench } from './summary.ts';
 import { runWorkerBench, sizes } from './worker-bench.ts';
 import { runWorkerSizeBench } from './worker-size.ts';
 
-const SECTIONS = ['size', 'app', 'engine', 'rules', 'summary', 'floor', 'ours', 'd1', 'cpu'] as const;
+const SECTIONS = ['size', 'app', 'engine', 'rules', 'summary', 'floor', 'ours', 'd1', 'cpu', 'burst'] as const;
 type Section = (typeof SECTIONS)[number];
 const MD_START = '<!-- bench:results:start -->';
 const MD_END = '<!-- bench:results:end -->';
@@ -115,7 +118,7 @@ function writeOutputs(results: Results, tables: ReturnType<typeof buildTables>, 
 
 function rerender(): number {
   const stored = JSON.parse(readFileSync(join(ROOT, 'bench-results', 'latest.json'), 'utf8')) as Results;
-  const partial = { ...stored, rulesLoad: stored.rulesLoad ?? null, isolatedCpu: stored.isolatedCpu ?? null, retried: stored.retried ?? [] };
+  const partial = { ...stored, rulesLoad: stored.rulesLoad ?? null, isolatedCpu: stored.isolatedCpu ?? null, retried: stored.retried ?? [], burst: stored.burst ?? null };
   const { goals, derived } = goalsFrom(partial);
   const results: Results = { ...partial, goals, derived };
   const tables = buildTables(results);
@@ -139,6 +142,8 @@ async function main(): Promise<number> {
   const ours = await section('ours', () => runWorkerBench(s));
   const d1 = await section('d1', () => runD1Count({ quick }));
   const isolatedCpu = await section('cpu', () => runIsolatedCpuBench({ quick }));
+  const burstRate = args.find((a) => a.startsWith('--burst-rate='))?.slice('--burst-rate='.length);
+  const burst = await section('burst', () => runBurstBench(burstSizes(quick, burstRate ? Number(burstRate) : null), queueSettings()));
 
   const meta: Meta = {
     command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
@@ -157,7 +162,7 @@ async function main(): Promise<number> {
     git: git(),
     loadAverage: { start: loadStart, end: loadavg().map((l) => Math.round(l * 100) / 100) },
   };
-  const partial = { meta, bundle, appSize, engine, rulesLoad, summary, floor, ours, d1, isolatedCpu, errors, retried };
+  const partial = { meta, bundle, appSize, engine, rulesLoad, summary, floor, ours, d1, isolatedCpu, errors, retried, burst };
   const { goals, derived } = goalsFrom(partial);
   const results: Results = { ...partial, goals, derived };
   const tables = buildTables(results);

@@ -13,6 +13,9 @@ import type { Env } from '../../edge-worker/src/env.ts';
 import worker from '../../edge-worker/src/index.ts';
 import type { Job } from '../../edge-worker/src/jobs.ts';
 
+// The product's Durable Object classes, exported from this entry as wrangler.toml declares them.
+export { SenderPacer } from '../../edge-worker/src/index.ts';
+
 type Stage = 'ingest' | 'interaction_job' | 'send_job' | 'receipt' | 'api';
 
 interface Counter {

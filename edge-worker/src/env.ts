@@ -48,4 +48,7 @@ export interface Env {
   // Issue 12b: test SMS rate limits (wrangler.toml [[ratelimits]]): per user, per installation.
   TEST_SEND_USER_LIMIT: RateLimit;
   TEST_SEND_INSTALLATION_LIMIT: RateLimit;
+  // Send pacing (issue 13).
+  /** The send pacer: one Durable Object per Telnyx account (edge-worker/src/send/sender-pacer.ts). */
+  SEND_PACER: DurableObjectNamespace;
 }

@@ -11,6 +11,9 @@ import { sweepStuckWork } from './scheduled/sweep-stuck-work.ts';
 /** wrangler.toml [triggers] crons: each schedule runs its own job. */
 export const SWEEP_CRON = '*/5 * * * *';
 
+// Durable Object classes must be exported by the entry module (wrangler.toml [[durable_objects.bindings]]).
+export { SenderPacer } from './send/sender-pacer.ts';
+
 const app = createApp();
 
 export default {

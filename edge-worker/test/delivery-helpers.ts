@@ -48,7 +48,14 @@ export async function createDeliveryTenant(opts: { settings?: Record<string, unk
       },
       ...(opts.telnyx === false ? {} : { telnyx: { apiKey: telnyxApiKey, messagingProfileId, publicKey: await tx.publicKey() } }),
       webhookSigningSecret: webhookSecret,
-      settings: { supervisorRoleNames: ['Supervisor'], ...opts.settings },
+      // The sender is a long code (Telnyx's default 0.1 messages/s): tests about other things state
+      // rates send pacing never reaches; send-pacing.test.ts sets its own.
+      settings: {
+        supervisorRoleNames: ['Supervisor'],
+        senderThroughput: [{ sender, messagesPerSecond: 1000 }],
+        accountMessagesPerSecond: 1000,
+        ...opts.settings,
+      },
     },
   });
   if (res.status !== 201) throw new Error(`provisioning failed: ${res.status} ${JSON.stringify(res.body)}`);

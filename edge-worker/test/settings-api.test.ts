@@ -113,6 +113,8 @@ describe('settings', () => {
       testSendNumbers: ['+447700900123'],
       retentionDays: 60,
       outageHorizonHours: 48,
+      senderThroughput: [{ sender: '+14155550123', messagesPerSecond: 4.5, burst: 5 }],
+      accountMessagesPerSecond: 200,
     };
     const second: Record<string, unknown> = {
       summariesEnabled: false,
@@ -135,6 +137,8 @@ describe('settings', () => {
       testSendNumbers: [],
       retentionDays: 365,
       outageHorizonHours: 6,
+      senderThroughput: [],
+      accountMessagesPerSecond: null,
     };
     // A setting added later needs values here too.
     expect(Object.keys(first).sort()).toEqual(Object.keys(Settings.shape).sort());

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isSupportedCountry } from 'libphonenumber-js/min';
 import { ConnectionState } from './api.ts';
+import { SenderId } from './rule.ts';
 
 export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM');
 
@@ -37,6 +38,15 @@ const CountryCode = z
 
 /** An E.164 number (+ and 8-15 digits). */
 const E164 = z.string().trim().regex(/^\+[1-9]\d{7,14}$/, 'Use the international format, e.g. +14155550123');
+/** One sender's throughput override (send pacing, issue 13). */
+export const SenderThroughput = z.object({
+  sender: SenderId,
+  /** Messages per second Telnyx sends from this sender (0.01 = one every 100 s). */
+  messagesPerSecond: z.number().min(0.01).max(10_000),
+  /** Messages that may go to Telnyx at once before pacing applies; default: one second's worth, at least 1. */
+  burst: z.number().int().min(1).max(10_000).optional(),
+});
+export type SenderThroughput = z.infer<typeof SenderThroughput>;
 
 export const DEFAULT_HELP_REPLY_TEXT = 'Reply STOP to opt out. For help, reply with your question.';
 
@@ -99,6 +109,14 @@ export const Settings = z.object({
   // Outages (issue 12): how long a Zendesk or Telnyx outage only delays work before it fails.
   /** Hours an interaction or send waits out Zendesk / Telnyx 5xx, 429 or no answer before it fails. */
   outageHorizonHours: z.number().int().min(1).max(72).default(24),
+  // Send pacing (issue 13): per-number throughput overrides and the account's SMS rate.
+  /**
+   * Throughput of particular senders when it differs from Telnyx's default for their type (a 10DLC
+   * campaign's carrier throughput, a raised limit agreed with Telnyx). edge-worker/src/send/throughput.ts.
+   */
+  senderThroughput: z.array(SenderThroughput).max(100).default([]),
+  /** The Telnyx account's SMS rate (messages per second) when Telnyx raised it; null = Telnyx's default. */
+  accountMessagesPerSecond: z.number().positive().max(10_000).nullable().default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

@@ -4,6 +4,7 @@
 import type { Fault, FaultSpec, RecordedRequest } from './fake-http.ts';
 import type { InboundResult, OutboxMessage, Outcome, SignedCallback, TelnyxAccountState } from './telnyx-fake.ts';
 import type { TelnyxAccountSeed } from './telnyx-data.ts';
+import type { RateDecision, RateLimitConfig } from './telnyx-rate-limit.ts';
 import type {
   ZendeskAccountSnapshot,
   ZendeskAppTokenRequest,
@@ -139,6 +140,16 @@ export function telnyxControl(url: string) {
           deliveries: { url: string; eventType: string; status: number; error?: string; time: string }[];
         }>(url, 'GET', 'deliveries')
       ).deliveries,
+    /** Rate-limit mode: over-rate sends from these numbers / API keys get Telnyx's 429 (10011). */
+    setRateLimits: (config: RateLimitConfig) => call<{ ok: true }>(url, 'PUT', 'rate-limits', config),
+    clearRateLimits: () => call<{ ok: true }>(url, 'DELETE', 'rate-limits'),
+    /** Every rate-limit decision (optionally for one number) and the counts of 429s and unhonoured 429s. */
+    rateLimits: (from?: string) =>
+      call<{ summary: { requests: number; accepted: number; tooManyRequests: number; unhonoured: number }; decisions: RateDecision[] }>(
+        url,
+        'GET',
+        `rate-limits${from ? `?from=${encodeURIComponent(from)}` : ''}`,
+      ),
     /** Telnyx signature headers for any body (Unix-seconds timestamp, default now). */
     sign: async (body: string, timestamp?: string) =>
       (await call<{ headers: Record<string, string> }>(url, 'POST', 'sign', { body, timestamp })).headers,

@@ -546,3 +546,35 @@ describe('keywords', () => {
     expect(payloadOf(other).autoresponse_type).toBeNull();
   });
 });
+
+describe('rate-limit mode (issue 13)', () => {
+  it('answers a send over the number’s rate with Telnyx’s 429 (10011, x-ratelimit-* headers) and counts it', async () => {
+    await control.setRateLimits({ numbers: { [D.numbers.support1]: { perSecond: 1, burst: 2 } } });
+    const send = () => client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'hi' }).withResponse();
+    const first = await send();
+    expect(first.response.headers.get('x-ratelimit-limit')).toBe('2');
+    await send();
+    const error = await failure(send());
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.status).toBe(429);
+    expect(error.error.errors[0]).toEqual({ code: '10011', title: 'Too many requests', detail: 'You have exceeded the maximum number of allowed requests.' });
+    expect(error.headers?.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(error.headers?.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(1);
+    expect(error.headers?.get('retry-after')).toBeNull();
+    // Sending again before the reset is an unhonoured 429; another number is not limited.
+    await failure(send());
+    await client.messages.send({ from: D.numbers.support2, to: CUSTOMER, text: 'hi' });
+    const { summary, decisions } = await control.rateLimits();
+    expect(summary).toEqual({ requests: 4, accepted: 2, tooManyRequests: 2, unhonoured: 1 });
+    expect(decisions.every((d) => d.from === D.numbers.support1)).toBe(true);
+    expect((await control.messages()).length).toBe(3);
+  });
+
+  it('limits an account across its numbers', async () => {
+    await control.setRateLimits({ accounts: { [D.apiKey]: { perSecond: 1, burst: 1 } } });
+    await client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'hi' });
+    const error = await failure(client.messages.send({ from: D.numbers.support2, to: CUSTOMER, text: 'hi' }));
+    expect(error.status).toBe(429);
+    expect((await control.rateLimits()).decisions.map((d) => d.limitedBy ?? null)).toEqual([null, 'account']);
+  });
+});

@@ -40,8 +40,9 @@
 //    autoresp_configs add keywords per profile. The inbound event's payload.autoresponse_type says
 //    which applied (STOP | START | HELP), null otherwise.
 // Left out: MMS/media on outbound messages (an inbound may carry `media` links), number pools and sticky senders beyond "first number of the profile",
-// scheduling through the API, short codes, carrier blocking of unregistered US traffic, rate
-// limiting (inject a 429 fault), webhook retries beyond one failover attempt, auto-replies.
+// scheduling through the API, short codes, carrier blocking of unregistered US traffic, webhook
+// retries beyond one failover attempt, auto-replies. Rate limiting is off unless configured:
+// PUT /__control/rate-limits (telnyx-rate-limit.ts answers over-rate sends with Telnyx's 429).
 // The HTTP statuses of 40302/40305/40316/40321 and of 10004/10016 are not published per code;
 // the fake uses 400 for messaging (403xx) errors and 422 for parameter validation (100xx).
 import { randomUUID } from 'node:crypto';
@@ -71,6 +72,7 @@ import type {
   TelnyxTollFreeVerificationSeed,
 } from './telnyx-data.ts';
 import { generateTelnyxKeyPair, signTelnyxWebhook } from './telnyx-signature.ts';
+import { TelnyxRateLimiter, TOO_MANY_REQUESTS, type RateLimitConfig } from './telnyx-rate-limit.ts';
 
 export { demoTelnyxAccount, TELNYX_DEMO } from './telnyx-data.ts';
 export type { TelnyxAccountSeed } from './telnyx-data.ts';
@@ -185,6 +187,8 @@ export interface TelnyxFakeState {
   /** Every webhook POST the fake made (auto callbacks, inbound, `deliver: true`). */
   deliveries: { url: string; eventType: string; status: number; error?: string; time: string }[];
   publicKey: string;
+  /** Rate-limit mode (issue 13): per number and per API key; off until configured. */
+  rateLimits: TelnyxRateLimiter;
 }
 
 export interface TelnyxFake {
@@ -378,6 +382,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
     faults: new FaultList(),
     deliveries: [],
     publicKey: keys.publicKeyBase64,
+    rateLimits: new TelnyxRateLimiter(),
   };
 
   const sign = (body: string, timestamp = String(Math.floor(Date.now() / 1000))) => ({
@@ -413,7 +418,10 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
       const outcome = await applyFault(fault, request, telnyxFaultBody);
       if (outcome.handled) return outcome.response;
     }
+    const limited = rateLimit(request);
+    if (limited?.status === 429) return json(429, TOO_MANY_REQUESTS, limited.headers);
     const response = api(request);
+    if (limited) response.headers = { ...limited.headers, ...(response.headers ?? {}) };
     if (fault?.afterAccept) {
       if (fault.dropConnection) {
         request.req.socket.destroy();
@@ -425,6 +433,15 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
   }, options);
 
   // --- the vendor API ---
+
+  /** A send from a rate-limited number or account (only known keys; 401 comes first). */
+  function rateLimit(request: FakeRequest) {
+    if (!state.rateLimits.active || request.method !== 'POST' || request.path.replace(/\/+$/, '') !== '/v2/messages') return null;
+    const apiKey = bearerToken(request.headers);
+    const from = (request.body as { from?: unknown } | null)?.from;
+    if (!apiKey || !state.accounts.has(apiKey) || typeof from !== 'string') return null;
+    return state.rateLimits.check(apiKey, from);
+  }
 
   function api(request: FakeRequest): FakeResponse {
     const apiKey = bearerToken(request.headers);
@@ -825,6 +842,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
           state.deliveries = [];
           state.requests.clear();
           state.faults.clear();
+          state.rateLimits.clear();
           state.config = { autoCallbacks: false, callbackDelayMs: 200 };
         }
         return json(200, { ok: true });
@@ -835,6 +853,19 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
         return json(200, { config: state.config });
       }
       if (path === '/config' && method === 'GET') return json(200, { config: state.config });
+      if (path === '/rate-limits' && method === 'PUT') {
+        state.rateLimits.configure(body as RateLimitConfig);
+        return json(200, { ok: true });
+      }
+      if (path === '/rate-limits' && method === 'DELETE') {
+        state.rateLimits.clear();
+        return json(200, { ok: true });
+      }
+      if (path === '/rate-limits' && method === 'GET') {
+        const from = request.query.get('from');
+        const decisions = state.rateLimits.decisions.filter((d) => from === null || d.from === from);
+        return json(200, { summary: state.rateLimits.summary(), decisions });
+      }
       const shared = answerSharedControl(request, path, state, (r, query) => {
         const apiKey = query.get('apiKey');
         return !apiKey || r.headers.authorization === `Bearer ${apiKey}`;

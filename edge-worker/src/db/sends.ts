@@ -211,3 +211,14 @@ export async function countRecentSends(
   for (const r of results) counts.set(r.recipient, r.n);
   return counts;
 }
+
+/**
+ * Send pacing (issue 13): the claimed send waits for its sender's next send slot on the queue.
+ * Back to reserved without spending the attempt its claim counted: waiting is not a failure.
+ */
+export async function deferSendForPacing(db: D1Database, id: string, detail: string, nowIso: string): Promise<void> {
+  await db
+    .prepare("UPDATE sends SET status = 'reserved', attempts = MAX(0, attempts - 1), detail = ?, updated_at = ? WHERE id = ? AND status = 'sending'")
+    .bind(detail, nowIso, id)
+    .run();
+}

@@ -24,6 +24,7 @@ import { log } from '../log.ts';
 import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../jobs.ts';
 import { telnyxFor, type TelnyxConnection } from '../telnyx/client.ts';
 import { enforceDailyBudget } from './daily-budget.ts';
+import { noteRateLimited, takeSendSlot, telnyxRetryAfterSeconds } from './sender-pacing.ts';
 
 /** Exponential backoff for transient failures: 2, 4, 8 ... s, capped at 5 minutes. */
 export function backoffSeconds(attempt: number): number {
@@ -73,6 +74,8 @@ export async function deliverClaimed(
   const overBudget = await enforceDailyBudget(env, installation, send, Date.parse(now));
   if (overBudget) return overBudget;
 
+  // Send pacing (issue 13): wait for the sender's slot, or back on the queue without spending an attempt.
+  if (!(await takeSendSlot(env, conn, installation, send, now))) return { action: 'ack' };
   try {
     const res = await conn.client.messages.send({
       from: send.from_number,
@@ -95,6 +98,7 @@ export async function deliverClaimed(
     });
     return { action: 'ack' };
   } catch (err) {
+    await noteRateLimited(env, conn, send, err);
     return handleSendError(env, send, err, now, installation.settings.outageHorizonHours);
   }
 }
@@ -142,7 +146,7 @@ async function handleSendError(env: Env, send: SendRow, err: unknown, now: strin
     const code = first?.code !== undefined ? String(first.code) : null;
     const title = first?.title ?? first?.detail ?? err.message;
     if (err.status === 429 || err.status >= 500) {
-      return retryLater(`Telnyx answered ${err.status}${code ? ` (${code})` : ''}`, retryAfterSeconds(err.headers?.get('retry-after'), Date.parse(now)));
+      return retryLater(`Telnyx answered ${err.status}${code ? ` (${code})` : ''}`, telnyxRetryAfterSeconds(err.headers, Date.parse(now)));
     }
     if (code === '40300') {
       await recordOptOut(env.DB, send.installation_id, send.recipient, 'telnyx_40300', now);
