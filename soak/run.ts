@@ -33,6 +33,7 @@ import { judge } from './checks.ts';
 import type { InteractionRecord, OutboxRecord, RuleUnderTest, SendRecord, Verdict } from './checks.ts';
 import { queryLocalD1 } from './local-d1.ts';
 import {
+  faultsDurationMs,
   faultWindows,
   planTickets,
   SOAK_TELNYX_TIMEOUT_MS,
@@ -228,6 +229,13 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A bound on the whole run, whatever hangs: stop everything and fail (exit 2).
+  const limitMs = faultsDurationMs(sizes) + sizes.quiesceMs + 6 * 60_000;
+  const watchdog = setTimeout(() => {
+    console.error(`[soak] no result after ${Math.round(limitMs / 1000)} s: stopping`);
+    void stack.stop().finally(() => process.exit(2));
+  }, limitMs);
+  watchdog.unref();
   try {
     return await soak(stack, sizes, args, persistDir, workerLog, baseVars);
   } finally {
@@ -244,7 +252,7 @@ async function soak(stack: LocalStack, sizes: SoakSizes, args: Args, persistDir:
   log(`installation ${tenant.id} with ${rules.length} rules and ${tickets.length} tickets`);
 
   // The worker again, now with D1 faults until the traffic's faults end.
-  const faultsMs = Math.max(sizes.trafficMs, sizes.zendeskOutage.atShare * sizes.trafficMs + sizes.zendeskOutage.durationMs, sizes.telnyxOutage.atShare * sizes.trafficMs + sizes.telnyxOutage.durationMs);
+  const faultsMs = faultsDurationMs(sizes);
   const restartAt = Date.now();
   const faultVars = {
     ...baseVars,
