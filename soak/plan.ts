@@ -57,13 +57,15 @@ export function sizesFor(mode: Mode): SoakSizes {
         telnyxFaultRate: 0.08,
         d1FaultRate: 0.01,
         d1AfterShare: 0.25,
-        // Longer than today's horizons: 9 min of Zendesk (backoff 2+4+…+256 s = 8.5 min: the
-        // endings of its first 30 s fail today) and then, when the backlog comes through, 90 s of
-        // Telnyx (2+4+…+32 s ≈ 1 min); both far below the 24 h that issue 12 promises. One kill
-        // before the outage, one after both, while retries wait in the queue.
-        zendeskOutage: { atMs: 30_000, durationMs: 540_000 },
-        telnyxOutage: { atMs: 570_000, durationMs: 90_000 },
-        killsAtMs: [12_000, 690_000],
+        // Longer than today's horizons: 9 min of Zendesk (backoff 2+4+…+256 s = 8.5 min: endings
+        // of its first half minute fail today) over the last 50 s of traffic (the local queue
+        // retries about 20 messages a second, so the backlog must stay small enough for retries
+        // to keep their schedule), then, as the backlog comes through, 90 s of Telnyx
+        // (2+4+…+32 s ≈ 1 min); both far below the 24 h that issue 12 promises. One kill early,
+        // one after both outages while retries wait in the queue.
+        zendeskOutage: { atMs: 250_000, durationMs: 540_000 },
+        telnyxOutage: { atMs: 790_000, durationMs: 90_000 },
+        killsAtMs: [12_000, 910_000],
         downMs: 2_000,
         quiesceMs: 420_000,
       };

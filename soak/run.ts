@@ -1,4 +1,4 @@
-// `npm run soak` (a few thousand interactions, ~15 min) and `npm run soak -- --quick` (a few
+// `npm run soak` (a few thousand interactions, ~25 min) and `npm run soak -- --quick` (a few
 // hundred, ~2-3 min; run by .ci/run): the whole product on the local stack (scripts/local-stack.ts)
 // under random faults, then a verdict from the fakes' records and D1 (soak/checks.ts). docs/soak.md
 // explains the faults, the checks and how to read soak-results/latest.json.
