@@ -7,8 +7,8 @@ import { customerPhoneFor, FIRST_TICKET, planTickets, sizesFor } from './plan.ts
 
 const AGENT = '+14155550103';
 const RULES = [
-  { id: 'rule_c', marker: '[soak-customer]', recipientKind: 'customer' as const },
-  { id: 'rule_a', marker: '[soak-agent]', recipientKind: 'assigned_agent' as const },
+  { id: 'rule_c', events: ['ticket_solved', 'conversation_ended'], marker: '[soak-customer]', recipientKind: 'customer' as const },
+  { id: 'rule_a', events: ['ticket_solved'], marker: '[soak-agent]', recipientKind: 'assigned_agent' as const },
 ];
 
 /** A clean outcome for `n` tickets: each done, two sends delivered, one SMS each. */
@@ -27,7 +27,7 @@ function cleanRecords(n: number): SoakRecords {
       messages.push({ id: `msg_${id}`, to, text: `${rule.marker} Ticket: Soak ticket ${t.id}`, sendId: id });
     }
   }
-  return { tickets, rules: RULES, agentPhone: AGENT, interactions, sends, messages, undeliveredTickets: new Set() };
+  return { tickets, rules: RULES, agentPhone: AGENT, interactions, sends, messages, undeliveredTickets: new Set(), refusedEvents: new Map() };
 }
 
 const failing = (r: SoakRecords) =>
@@ -106,6 +106,18 @@ describe('soak verdict', () => {
     m.to = '+14155550999';
     (r.sends[0] as SendRecord).recipient = '+14155550999';
     expect(failing(r)).toEqual({ right_recipient: 1 });
+  });
+
+  it('a rule without a send because its end event was refused at ingest is lost, and says so', () => {
+    const r = cleanRecords(2);
+    const t = r.tickets[0];
+    // Only the chat end got in: the solve's webhook was refused, so the agent rule never fired.
+    r.sends = r.sends.filter((s) => !(s.ticket_id === String(t?.id) && s.rule_id === 'rule_a'));
+    r.messages = r.messages.filter((m) => r.sends.some((s) => s.id === m.sendId));
+    r.refusedEvents.set(t?.id as number, new Set(['ticket_solved']));
+    const v = judge(r);
+    expect(v.lostBy).toEqual({ event_never_recorded_webhook_refused: 1 });
+    expect(failing(r)).toEqual({ not_lost: 1 });
   });
 
   it('two interactions for one ending fail one_per_ending', () => {

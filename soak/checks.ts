@@ -19,6 +19,8 @@ import type { PlannedTicket } from './plan.ts';
 
 export interface RuleUnderTest {
   id: string;
+  /** The end events it listens to. */
+  events: string[];
   /** A marker in the rule's text that names it in an SMS, e.g. `[soak-customer]`. */
   marker: string;
   recipientKind: 'customer' | 'assigned_agent';
@@ -63,6 +65,8 @@ export interface SoakRecords {
   messages: OutboxRecord[];
   /** Tickets none of whose webhooks the worker accepted (Zendesk gave up on every one). */
   undeliveredTickets: Set<number>;
+  /** Per ticket, the end events none of whose webhooks the worker accepted. */
+  refusedEvents: Map<number, Set<string>>;
 }
 
 export interface CheckResult {
@@ -149,12 +153,16 @@ export function judge(r: SoakRecords): Verdict {
     const rows = list.flatMap((ix) => sendsByInteraction.get(ix.id) ?? []);
     const missing = r.rules.filter((rule) => !rows.some((s) => s.rule_id === rule.id));
     if (missing.length === 0) continue;
+    const refused = r.refusedEvents.get(t.id) ?? new Set<string>();
     const why =
       list.length === 0
         ? r.undeliveredTickets.has(t.id)
           ? 'never_recorded_webhook_refused'
           : 'never_recorded'
-        : list.some((ix) => ix.status === 'failed')
+        : missing.every((rule) => rule.events.every((e) => refused.has(e)))
+          ? // The rule's end event never got in (the worker refused every copy of its webhook).
+            'event_never_recorded_webhook_refused'
+          : list.some((ix) => ix.status === 'failed')
           ? 'interaction_failed'
           : list.some((ix) => !TERMINAL_INTERACTION.has(ix.status))
             ? `interaction_stuck_${list.find((ix) => !TERMINAL_INTERACTION.has(ix.status))?.status}`

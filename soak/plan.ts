@@ -26,8 +26,10 @@ export interface SoakSizes {
   killsAtMs: number[];
   /** How long the worker stays down after a kill (before starting it again takes its own time). */
   downMs: number;
-  /** After the traffic: how long to wait for everything to settle (with sweeper runs) before judging. */
+  /** After the traffic: how long at most to wait for everything to settle (with sweeper runs) before judging. */
   quiesceMs: number;
+  /** …and judging earlier when no count (pending interactions, sends, SMS) has moved for this long. */
+  stallMs: number;
 }
 
 export function sizesFor(mode: Mode): SoakSizes {
@@ -47,7 +49,8 @@ export function sizesFor(mode: Mode): SoakSizes {
         killsAtMs: [18_000],
         telnyxOutage: { atMs: 28_000, durationMs: 8_000 },
         downMs: 1_000,
-        quiesceMs: 100_000,
+        quiesceMs: 240_000,
+        stallMs: 60_000,
       }
     : {
         mode,
@@ -67,7 +70,8 @@ export function sizesFor(mode: Mode): SoakSizes {
         telnyxOutage: { atMs: 790_000, durationMs: 90_000 },
         killsAtMs: [12_000, 910_000],
         downMs: 2_000,
-        quiesceMs: 420_000,
+        quiesceMs: 600_000,
+        stallMs: 180_000,
       };
 }
 

@@ -150,7 +150,7 @@ async function setUpTenant(stack: LocalStack, tickets: PlannedTicket[]): Promise
     });
     const text = await res.text();
     if (res.status !== 201) throw new Error(`rule rejected: ${res.status} ${text}`);
-    rules.push({ id: (JSON.parse(text) as { id: string }).id, marker: rule.marker, recipientKind: rule.recipientKind });
+    rules.push({ id: (JSON.parse(text) as { id: string }).id, events: rule.body.conditions.events, marker: rule.marker, recipientKind: rule.recipientKind });
   }
   return { tenant, rules };
 }
@@ -311,11 +311,16 @@ async function soak(stack: LocalStack, sizes: SoakSizes, args: Args, persistDir:
   await zendesk.clearRandomFaults();
   await telnyx.clearRandomFaults();
   log('faults off; waiting for quiescence (the Cron Trigger runs every few seconds)');
+  // Until nothing is pending, or nothing has moved for `stallMs` (a slow machine keeps going while
+  // work still moves), or the hard limit `quiesceMs`.
   const deadline = Date.now() + sizes.quiesceMs;
   let sweeps = 0;
   let lastSms = -1;
   let pending = { interactions: -1, sends: -1 };
   let quiet = false;
+  let stalled = false;
+  let lastState = '';
+  let lastChange = Date.now();
   while (Date.now() < deadline) {
     const res = await fetch(`${stack.workerUrl}/__scheduled?cron=${encodeURIComponent(SWEEPER_CRON)}`).catch(() => null);
     if (res?.ok) sweeps++;
@@ -329,8 +334,16 @@ async function soak(stack: LocalStack, sizes: SoakSizes, args: Args, persistDir:
       break;
     }
     lastSms = sms;
+    const state = `${pending.interactions}|${pending.sends}|${sms}`;
+    if (state !== lastState) {
+      lastState = state;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange >= sizes.stallMs) {
+      stalled = true;
+      break;
+    }
   }
-  log(quiet ? 'quiescent' : `not quiescent after ${sizes.quiesceMs / 1000} s: judging as it is`);
+  log(quiet ? 'quiescent' : stalled ? `nothing moved for ${sizes.stallMs / 1000} s: judging as it is` : `not quiescent after ${sizes.quiesceMs / 1000} s: judging as it is`);
 
   // Judge on a still database.
   const messages = await outbox(stack.telnyxUrl);
@@ -338,9 +351,13 @@ async function soak(stack: LocalStack, sizes: SoakSizes, args: Args, persistDir:
   await stack.stopWorker('graceful');
   const { interactions, sends } = await readOutcome(persistDir, tenant.id);
   const undelivered = new Set<number>();
+  const refusedEvents = new Map<number, Set<string>>();
   for (const t of tickets) {
     const mine = outcomes.filter((o) => o.ticketId === t.id);
     if (mine.every((o) => o.gaveUp)) undelivered.add(t.id);
+    const refused = new Set(mine.filter((o) => o.gaveUp).map((o) => o.webhook.event));
+    for (const o of mine) if (!o.gaveUp) refused.delete(o.webhook.event);
+    if (refused.size) refusedEvents.set(t.id, refused);
   }
   const verdict = judge({
     tickets,
@@ -350,6 +367,7 @@ async function soak(stack: LocalStack, sizes: SoakSizes, args: Args, persistDir:
     sends,
     messages,
     undeliveredTickets: undelivered,
+    refusedEvents,
   });
   const result = report(args, sizes, verdict, {
     tickets,
