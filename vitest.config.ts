@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'pure',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'edge-worker/src/**/*.unit.test.ts', 'test/fakes/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'edge-worker/src/**/*.unit.test.ts', 'test/fakes/**/*.test.ts', 'soak/**/*.test.ts'],
         },
       },
       {

@@ -91,6 +91,10 @@ export interface LocalStackOptions {
   callbackDelayMs?: number;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
+  /** More `--var`s for the worker (e.g. the soak's TELNYX_TIMEOUT_MS); they win over the stack's own. */
+  workerVars?: Record<string, string>;
+  /** `wrangler dev --test-scheduled`: GET {workerUrl}/__scheduled?cron=... runs the Cron Trigger. */
+  testScheduled?: boolean;
 }
 
 export interface LocalInstallation {
@@ -117,6 +121,14 @@ export interface LocalStack {
    * run's installation, connected again to the new in-memory Zendesk fake), `not-connected`.
    */
   installState: 'connected' | 'reconnected' | 'not-connected';
+  /**
+   * Ends the worker (wrangler dev and its workerd) while the fakes and playground keep running:
+   * `kill` is SIGKILL to the whole process group at once (a crash: nothing is flushed), else
+   * SIGTERM as stop() does. Local D1 stays in the state folder.
+   */
+  stopWorker(how: 'kill' | 'graceful'): Promise<void>;
+  /** Starts the worker again on the same port and state folder; `vars` replace the extra vars. */
+  startWorker(vars?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -478,26 +490,47 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ZAF_SDK_URL: `${playgroundUrl}${ZAF_SDK_LOCAL_PATH}`,
       APP_FRAME_ANCESTORS: frameAncestors(host, ports.playground),
     };
-    log(`Starting the worker (wrangler dev) on ${workerUrl}…`);
-    const worker = startChild(
-      [
-        wrangler,
-        'dev',
-        '--local',
-        '--ip',
-        host,
-        '--port',
-        String(ports.worker),
-        '--persist-to',
-        persistDir,
-        '--show-interactive-dev-session=false',
-        ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-      ],
-      output,
-      'worker',
-    );
-    cleanups.push(() => stopChild(worker));
-    await waitForHealth(workerUrl, worker, 120_000);
+    let worker: Child | null = null;
+    const launchWorker = async (extraVars: Record<string, string>) => {
+      log(`Starting the worker (wrangler dev) on ${workerUrl}…`);
+      const child = startChild(
+        [
+          wrangler,
+          'dev',
+          '--local',
+          '--ip',
+          host,
+          '--port',
+          String(ports.worker),
+          '--persist-to',
+          persistDir,
+          '--show-interactive-dev-session=false',
+          ...(options.testScheduled ? ['--test-scheduled'] : []),
+          ...Object.entries({ ...vars, ...extraVars }).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+        ],
+        output,
+        'worker',
+      );
+      worker = child;
+      await waitForHealth(workerUrl, child, 120_000);
+    };
+    const stopWorker = async (how: 'kill' | 'graceful') => {
+      const child = worker;
+      worker = null;
+      if (!child) return;
+      const pid = child.process.pid;
+      if (how === 'kill' && pid !== undefined && child.process.exitCode === null) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+        await child.exited;
+      }
+      await stopChild(child);
+    };
+    cleanups.push(() => stopWorker('graceful'));
+    await launchWorker(options.workerVars ?? {});
 
     const { installation, state } = await prepareInstallation(
       {
@@ -536,6 +569,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       appInstallationId: LOCAL_DEV.appInstallationId,
       installation,
       installState: state,
+      stopWorker,
+      startWorker: async (extraVars) => {
+        await stopWorker('graceful');
+        await launchWorker(extraVars ?? options.workerVars ?? {});
+      },
       stop,
     };
   } catch (error) {

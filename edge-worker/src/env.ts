@@ -51,4 +51,14 @@ export interface Env {
   // Send pacing (issue 13).
   /** The send pacer: one Durable Object per Telnyx account (edge-worker/src/send/sender-pacer.ts). */
   SEND_PACER: DurableObjectNamespace;
+  // Soak only (db/fault-injection.ts, docs/soak.md): D1 errors injected on purpose. Never set in
+  // production; refused unless PUBLIC_BASE_URL is on this machine.
+  /** Probability 0..1 that a D1 call fails. */
+  FAULT_INJECT_D1_RATE?: string;
+  /** Seed of the injection sequence (default 1). */
+  FAULT_INJECT_D1_SEED?: string;
+  /** Share 0..1 of faults thrown after the call was made (default 0.25). */
+  FAULT_INJECT_D1_AFTER?: string;
+  /** Epoch ms after which nothing is injected. */
+  FAULT_INJECT_D1_UNTIL?: string;
 }

@@ -1,5 +1,6 @@
 // Worker entry: HTTP (Hono), the work queue consumer, and the Cron Trigger.
 import type { Env } from './env.ts';
+import { withD1FaultInjection } from './db/fault-injection.ts';
 import { createApp } from './http/app.ts';
 import { consumeBatch } from './queue/consumer.ts';
 import { consumeDeadLetters, DEAD_LETTER_QUEUE } from './queue/dead-letters.ts';
@@ -16,7 +17,8 @@ export { SenderPacer } from './send/sender-pacer.ts';
 
 const app = createApp();
 
-export default {
+// D1 faults on purpose for the soak only (db/fault-injection.ts): a no-op unless configured.
+export default withD1FaultInjection({
   fetch: app.fetch,
   queue: (batch, env) => (batch.queue === DEAD_LETTER_QUEUE ? consumeDeadLetters(batch, env) : consumeBatch(batch, env)),
   scheduled: (controller, env, ctx) => {
@@ -25,4 +27,4 @@ export default {
     else if (controller.cron === SWEEP_CRON) ctx.waitUntil(sweepStuckWork(env, controller.scheduledTime));
     else ctx.waitUntil(refreshZendeskTokens(env, controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env, Job>;
+} satisfies ExportedHandler<Env, Job>);

@@ -1,7 +1,7 @@
 // Typed clients for the fakes' `/__control/...` HTTP APIs. Only `fetch` at run time (the imports
 // below are types and are erased), so worker tests inside workerd can use them as well as Node.
 // Every method throws on a non-2xx control answer, with the fake's error in the message.
-import type { Fault, FaultSpec, RecordedRequest } from './fake-http.ts';
+import type { Fault, FaultSpec, RandomFaultConfig, RandomFaultCounts, RecordedRequest } from './fake-http.ts';
 import type { InboundResult, OutboxMessage, Outcome, SignedCallback, TelnyxAccountState } from './telnyx-fake.ts';
 import type { TelnyxAccountSeed } from './telnyx-data.ts';
 import type { RateDecision, RateLimitConfig } from './telnyx-rate-limit.ts';
@@ -49,6 +49,9 @@ function queryString(params: Record<string, string | number | undefined>): strin
   return text ? `?${text}` : '';
 }
 
+/** Answer of the `/__control/random-faults` routes: the configuration in force and the counts. */
+export type RandomFaultAnswer = RandomFaultCounts & { config: RandomFaultConfig | null };
+
 export function zendeskControl(url: string) {
   return {
     url,
@@ -81,6 +84,11 @@ export function zendeskControl(url: string) {
     addFault: async (spec: FaultSpec) => (await call<{ fault: Fault }>(url, 'POST', 'faults', spec)).fault,
     faults: async () => (await call<{ faults: Fault[] }>(url, 'GET', 'faults')).faults,
     clearFaults: () => call<{ ok: true }>(url, 'DELETE', 'faults'),
+    /** Seeded random faults (and an optional outage) from now on; answers the counts so far. */
+    setRandomFaults: (config: RandomFaultConfig) => call<RandomFaultAnswer>(url, 'PUT', 'random-faults', config),
+    randomFaults: () => call<RandomFaultAnswer>(url, 'GET', 'random-faults'),
+    /** Stops random faults; `resetCounts` also zeroes the counts. */
+    clearRandomFaults: (resetCounts = false) => call<RandomFaultAnswer>(url, 'DELETE', `random-faults${resetCounts ? '?counts=reset' : ''}`),
     /**
      * Sets the ticket solved (or `options.status`, e.g. `open` to reopen), runs the account's
      * triggers and returns the signed webhook requests Zendesk would send (the first at the top).
@@ -108,6 +116,11 @@ export function telnyxControl(url: string) {
     addFault: async (spec: FaultSpec) => (await call<{ fault: Fault }>(url, 'POST', 'faults', spec)).fault,
     faults: async () => (await call<{ faults: Fault[] }>(url, 'GET', 'faults')).faults,
     clearFaults: () => call<{ ok: true }>(url, 'DELETE', 'faults'),
+    /** Seeded random faults (and an optional outage) from now on; answers the counts so far. */
+    setRandomFaults: (config: RandomFaultConfig) => call<RandomFaultAnswer>(url, 'PUT', 'random-faults', config),
+    randomFaults: () => call<RandomFaultAnswer>(url, 'GET', 'random-faults'),
+    /** Stops random faults; `resetCounts` also zeroes the counts. */
+    clearRandomFaults: (resetCounts = false) => call<RandomFaultAnswer>(url, 'DELETE', `random-faults${resetCounts ? '?counts=reset' : ''}`),
     /** The outbox: accepted messages, oldest first. */
     messages: async (query: { apiKey?: string; to?: string } = {}) =>
       (await call<{ messages: OutboxMessage[] }>(url, 'GET', `messages${queryString(query)}`)).messages,

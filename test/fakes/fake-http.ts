@@ -187,6 +187,143 @@ export class FaultList {
   }
 }
 
+/** Kinds of random faults (`PUT /__control/random-faults`). */
+export const RANDOM_FAULT_KINDS = ['5xx', '429', 'timeout', 'drop', 'dropAfterAccept'] as const;
+export type RandomFaultKind = (typeof RANDOM_FAULT_KINDS)[number];
+
+/**
+ * Faults drawn at random for a soak (soak/): a seeded generator decides for each matching request
+ * whether it fails (`rate`) and how (`kinds`, weights). The same seed and the same sequence of
+ * requests give the same faults; with concurrent callers the sequence itself varies, so counts
+ * are what a run reports (`GET /__control/random-faults`). An `outage` answers every matching
+ * request with `status` until its end, on top of the random ones.
+ *  - `5xx`: 500 or 503 without Retry-After (the worker backs off by itself)
+ *  - `429`: 429 with `Retry-After: retryAfterS`
+ *  - `timeout`: the answer comes `timeoutDelayMs` late (set it above the caller's timeout); the
+ *    request is then handled normally, so a send may be accepted although the caller gave up
+ *  - `drop`: the connection is reset before the request is handled (nothing happened)
+ *  - `dropAfterAccept`: handled (a send is accepted), then the connection is reset
+ */
+export interface RandomFaultConfig {
+  seed: number;
+  /** Probability (0..1) that a matching request gets a fault. */
+  rate: number;
+  /** Relative weights; kinds left out never happen. Default: all kinds, weight 1. */
+  kinds?: Partial<Record<RandomFaultKind, number>>;
+  /** Regex tested against the path (default: every vendor path). */
+  pathPattern?: string;
+  method?: string;
+  /** Retry-After of `429` (seconds, default 1). */
+  retryAfterS?: number;
+  /** Delay of `timeout` (ms, default 11000: past a 10 s client timeout). */
+  timeoutDelayMs?: number;
+  /** An outage: every matching request answers `status` (default 503) for `durationMs` from now. */
+  outage?: { durationMs: number; status?: number; retryAfterS?: number };
+}
+
+export interface RandomFaultCounts {
+  /** Matching requests seen while a configuration was set. */
+  considered: number;
+  injected: Partial<Record<RandomFaultKind | 'outage', number>>;
+}
+
+export class RandomFaults {
+  #config: RandomFaultConfig | null = null;
+  #random: () => number = () => 1;
+  #outageUntil = 0;
+  #counts: RandomFaultCounts = { considered: 0, injected: {} };
+  #next = 0;
+
+  configure(config: RandomFaultConfig): void {
+    if (typeof config.seed !== 'number' || typeof config.rate !== 'number' || config.rate < 0 || config.rate > 1) {
+      throw new TypeError('seed (number) and rate (0..1) are required');
+    }
+    for (const kind of Object.keys(config.kinds ?? {})) {
+      if (!(RANDOM_FAULT_KINDS as readonly string[]).includes(kind)) throw new TypeError(`unknown kind ${kind}`);
+    }
+    if (config.pathPattern !== undefined) new RegExp(config.pathPattern);
+    this.#config = config;
+    this.#random = seededRandom(config.seed);
+    this.#outageUntil = config.outage ? Date.now() + config.outage.durationMs : 0;
+  }
+
+  /** Stops injecting; the counts stay until `resetCounts`. */
+  clear(): void {
+    this.#config = null;
+    this.#outageUntil = 0;
+  }
+
+  resetCounts(): void {
+    this.#counts = { considered: 0, injected: {} };
+  }
+
+  get counts(): RandomFaultCounts {
+    return structuredClone(this.#counts);
+  }
+
+  get config(): RandomFaultConfig | null {
+    return this.#config;
+  }
+
+  /** A one-time fault for this request, or undefined. */
+  take(method: string, path: string): Fault | undefined {
+    const c = this.#config;
+    if (!c) return undefined;
+    if (c.method !== undefined && c.method.toUpperCase() !== method) return undefined;
+    if (c.pathPattern !== undefined && !new RegExp(c.pathPattern).test(path)) return undefined;
+    this.#counts.considered += 1;
+    const id = `random_${++this.#next}`;
+    if (c.outage && Date.now() < this.#outageUntil) {
+      this.#count('outage');
+      const status = c.outage.status ?? 503;
+      const retry = c.outage.retryAfterS;
+      return { id, pathPattern: '', times: 1, status, headers: retry ? { 'Retry-After': String(retry) } : {} };
+    }
+    if (this.#random() >= c.rate) return undefined;
+    const kind = this.#pick(c.kinds);
+    this.#count(kind);
+    switch (kind) {
+      case '5xx':
+        return { id, pathPattern: '', times: 1, status: this.#random() < 0.5 ? 500 : 503, headers: {} };
+      case '429':
+        return { id, pathPattern: '', times: 1, status: 429, headers: { 'Retry-After': String(c.retryAfterS ?? 1) } };
+      case 'timeout':
+        return { id, pathPattern: '', times: 1, delayMs: c.timeoutDelayMs ?? 11_000 };
+      case 'drop':
+        return { id, pathPattern: '', times: 1, dropConnection: true };
+      case 'dropAfterAccept':
+        return { id, pathPattern: '', times: 1, dropConnection: true, afterAccept: true };
+    }
+  }
+
+  #count(kind: RandomFaultKind | 'outage'): void {
+    this.#counts.injected[kind] = (this.#counts.injected[kind] ?? 0) + 1;
+  }
+
+  #pick(weights: RandomFaultConfig['kinds']): RandomFaultKind {
+    const entries = RANDOM_FAULT_KINDS.map((k) => [k, weights ? (weights[k] ?? 0) : 1] as const).filter(([, w]) => w > 0);
+    const total = entries.reduce((sum, [, w]) => sum + w, 0);
+    let roll = this.#random() * total;
+    for (const [kind, weight] of entries) {
+      roll -= weight;
+      if (roll < 0) return kind;
+    }
+    return entries.at(-1)?.[0] ?? '5xx';
+  }
+}
+
+/** mulberry32, as test/support/seeded-random.ts (kept here so the fakes stay self-contained). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export interface StartedServer {
   server: Server;
   url: string;
@@ -334,7 +471,7 @@ export function bearerToken(headers: IncomingMessage['headers']): string | undef
 export function answerSharedControl(
   request: FakeRequest,
   path: string,
-  state: { requests: RequestLog; faults: FaultList },
+  state: { requests: RequestLog; faults: FaultList; randomFaults?: RandomFaults },
   belongsToAccount: (recorded: RecordedRequest, query: URLSearchParams) => boolean,
 ): FakeResponse | null {
   const method = request.method;
@@ -349,6 +486,19 @@ export function answerSharedControl(
         belongsToAccount(r, request.query) && (!wantMethod || r.method === wantMethod) && (!regex || regex.test(r.path)),
     );
     return json(200, { requests, last: state.requests.last });
+  }
+  if (path === '/random-faults' && state.randomFaults) {
+    const random = state.randomFaults;
+    if (method === 'PUT') {
+      random.configure(request.body as RandomFaultConfig);
+      return json(200, { config: random.config, ...random.counts });
+    }
+    if (method === 'GET') return json(200, { config: random.config, ...random.counts });
+    if (method === 'DELETE') {
+      random.clear();
+      if (request.query.get('counts') === 'reset') random.resetCounts();
+      return json(200, { config: null, ...random.counts });
+    }
   }
   if (path === '/faults') {
     if (method === 'POST') return json(201, { fault: state.faults.add(readFaultSpec(request.body)) });

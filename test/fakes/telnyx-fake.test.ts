@@ -391,6 +391,69 @@ describe('faults', () => {
   });
 });
 
+describe('random faults (soak)', () => {
+  const sendStatuses = async (n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) {
+      statuses.push(
+        await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: `m${i}` }).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      );
+    }
+    return statuses;
+  };
+
+  it('injects by rate and kind from a seed, the same faults for the same seed, and counts them', async () => {
+    const config = { seed: 7, rate: 0.5, kinds: { '5xx': 1, '429': 1, drop: 1 }, method: 'POST', pathPattern: '^/v2/messages$', retryAfterS: 2 };
+    await control.setRandomFaults(config);
+    const first = await sendStatuses(40);
+    const counts = await control.randomFaults();
+    expect(counts.considered).toBe(40);
+    const injected = Object.values(counts.injected).reduce((a, b) => a + (b ?? 0), 0);
+    expect(injected).toBe(first.filter((s) => s !== 200).length);
+    expect(injected).toBeGreaterThan(5);
+    expect(injected).toBeLessThan(35);
+    expect(first.filter((s) => s === 429).length).toBe(counts.injected['429'] ?? 0);
+    expect(first.filter((s) => s === 0).length).toBe(counts.injected.drop ?? 0);
+    expect((await control.messages()).length).toBe(first.filter((s) => s === 200).length);
+
+    await control.clearRandomFaults(true);
+    expect((await sendStatuses(3)).every((s) => s === 200)).toBe(true);
+    await control.setRandomFaults(config);
+    expect(await sendStatuses(40)).toEqual(first);
+  });
+
+  it('a 429 carries Retry-After; GETs outside the pattern are never touched', async () => {
+    await control.setRandomFaults({ seed: 1, rate: 1, kinds: { '429': 1 }, method: 'POST', pathPattern: '^/v2/messages$', retryAfterS: 3 });
+    const res = await rawSend({ from: D.numbers.support1, to: CUSTOMER, text: 'x' });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('3');
+    expect((await client.messagingProfiles.list()).data.length).toBeGreaterThan(0);
+  });
+
+  it('an outage answers every matching request until it ends, then requests pass again', async () => {
+    await control.setRandomFaults({ seed: 1, rate: 0, pathPattern: '^/v2/messages$', outage: { durationMs: 300, status: 503 } });
+    expect(await sendStatuses(2)).toEqual([503, 503]);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await sendStatuses(1)).toEqual([200]);
+    expect((await control.randomFaults()).injected.outage).toBe(2);
+  });
+
+  it('dropAfterAccept: the message is accepted but the caller loses the connection', async () => {
+    await control.setRandomFaults({ seed: 3, rate: 1, kinds: { dropAfterAccept: 1 }, pathPattern: '^/v2/messages$' });
+    const error = await failure(client.messages.send({ from: D.numbers.support1, to: CUSTOMER, text: 'x' }));
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(await control.messages()).toHaveLength(1);
+  });
+
+  it('refuses an unknown kind or a rate outside 0..1', async () => {
+    await expect(control.setRandomFaults({ seed: 1, rate: 2 })).rejects.toThrow(/400/);
+    await expect(control.setRandomFaults({ seed: 1, rate: 0.1, kinds: { nope: 1 } as never })).rejects.toThrow(/unknown kind/);
+  });
+});
+
 describe('control: sign', () => {
   it("signs an arbitrary body with the fake's key", async () => {
     const body = '{"data":{"event_type":"message.finalized"}}';

@@ -51,6 +51,7 @@ import {
   applyFault,
   bearerToken,
   FaultList,
+  RandomFaults,
   faultResponse,
   json,
   postWebhook,
@@ -184,6 +185,8 @@ export interface TelnyxFakeState {
   config: { autoCallbacks: boolean; callbackDelayMs: number };
   requests: RequestLog;
   faults: FaultList;
+  /** Seeded random faults and outages for the soak (`/__control/random-faults`, fake-http.ts). */
+  randomFaults: RandomFaults;
   /** Every webhook POST the fake made (auto callbacks, inbound, `deliver: true`). */
   deliveries: { url: string; eventType: string; status: number; error?: string; time: string }[];
   publicKey: string;
@@ -380,6 +383,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
     config: { autoCallbacks: false, callbackDelayMs: 200 },
     requests: new RequestLog(),
     faults: new FaultList(),
+    randomFaults: new RandomFaults(),
     deliveries: [],
     publicKey: keys.publicKeyBase64,
     rateLimits: new TelnyxRateLimiter(),
@@ -413,7 +417,7 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
   const server = await startHttpServer(async (request) => {
     if (request.path.startsWith('/__control/') || request.path === '/__control') return control(request);
     recordRequest(state.requests, request);
-    const fault = state.faults.take(request.method, request.path, bearerToken(request.headers));
+    const fault = state.faults.take(request.method, request.path, bearerToken(request.headers)) ?? state.randomFaults.take(request.method, request.path);
     if (fault) {
       const outcome = await applyFault(fault, request, telnyxFaultBody);
       if (outcome.handled) return outcome.response;
@@ -819,6 +823,8 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
   }
 
   // --- the control API ---
+  // Besides the routes below: GET /requests, POST|GET|DELETE /faults and PUT|GET|DELETE
+  // /random-faults (seeded random faults / outage, and counts), shared with the Zendesk fake (fake-http.ts).
 
   async function control(request: FakeRequest): Promise<FakeResponse> {
     const path = request.path.replace(/^\/__control/, '');
@@ -843,6 +849,8 @@ export async function startTelnyxFake(options: { port?: number; host?: string } 
           state.requests.clear();
           state.faults.clear();
           state.rateLimits.clear();
+          state.randomFaults.clear();
+          state.randomFaults.resetCounts();
           state.config = { autoCallbacks: false, callbackDelayMs: 200 };
         }
         return json(200, { ok: true });

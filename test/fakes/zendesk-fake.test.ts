@@ -409,6 +409,28 @@ describe('recording and faults', () => {
     expect(comments.at(-1)?.plain_body).toBe('ambiguous');
   });
 
+  it('random faults (soak): an outage of /api/v2/ with counts; OAuth and control routes are not touched; reset clears them', async () => {
+    await control.setRandomFaults({ seed: 4, rate: 0, pathPattern: '/api/v2/', outage: { durationMs: 60_000, status: 503 } });
+    expect((await api('users/me.json')).status).toBe(503);
+    expect((await api(`tickets/${D.tickets.damagedOrder}.json`)).status).toBe(503);
+    expect((await control.account(SUB)).subdomain).toBe(SUB);
+    const answer = await control.randomFaults();
+    expect(answer).toMatchObject({ considered: 2, injected: { outage: 2 } });
+    await control.reset();
+    await control.seedAccount(SUB, demoAccount());
+    expect((await api('users/me.json')).status).toBe(200);
+    expect((await control.randomFaults()).injected).toEqual({});
+  });
+
+  it('random faults (soak): a 429 by rate carries Retry-After', async () => {
+    await control.setRandomFaults({ seed: 4, rate: 1, kinds: { '429': 1 }, pathPattern: '/api/v2/', retryAfterS: 5 });
+    const res = await api('users/me.json');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5');
+    await control.clearRandomFaults();
+    expect((await api('users/me.json')).status).toBe(200);
+  });
+
   it('clears faults', async () => {
     await control.addFault({ pathPattern: '.', status: 500, times: -1 });
     await control.clearFaults();

@@ -48,6 +48,7 @@ import {
   applyFault,
   bearerToken,
   FaultList,
+  RandomFaults,
   faultResponse,
   json,
   postWebhook,
@@ -141,6 +142,8 @@ export interface ZendeskFakeState {
   accounts: Map<string, ZendeskAccountState>;
   requests: RequestLog;
   faults: FaultList;
+  /** Seeded random faults and outages for the soak (`/__control/random-faults`, fake-http.ts). */
+  randomFaults: RandomFaults;
   /** Global OAuth clients, valid on every account (`PUT /__control/oauth-clients`). */
   oauthClients: ZendeskOAuthClientSeed[];
   /** The app's RSA key pair (one per fake run; `reset` keeps it). */
@@ -468,6 +471,7 @@ export async function startZendeskFake(options: { port?: number; host?: string }
     accounts: new Map(),
     requests: new RequestLog(),
     faults: new FaultList(),
+    randomFaults: new RandomFaults(),
     oauthClients: [],
     appKey: generateZendeskAppKeyPair(),
     clockOffsetMs: 0,
@@ -507,7 +511,7 @@ export async function startZendeskFake(options: { port?: number; host?: string }
   const server = await startHttpServer(async (request) => {
     if (request.path.startsWith('/__control/') || request.path === '/__control') return control(request);
     recordRequest(state.requests, request);
-    const fault = state.faults.take(request.method, request.path);
+    const fault = state.faults.take(request.method, request.path) ?? state.randomFaults.take(request.method, request.path);
     if (fault) {
       const outcome = await applyFault(fault, request, zendeskFaultBody);
       if (outcome.handled) return outcome.response;
@@ -982,6 +986,7 @@ export async function startZendeskFake(options: { port?: number; host?: string }
   // --- the control API ---
   // POST /reset {subdomain?}                     whole fake (also global clients, clock) or one account
   // GET  /requests?since&method&pathPattern&subdomain, POST|GET|DELETE /faults   (fake-http.ts)
+  // PUT|GET|DELETE /random-faults               seeded random faults / outage, and counts (fake-http.ts)
   // PUT|GET|DELETE /accounts/{sub}               seed / snapshot / delete an account
   // POST /accounts/{sub}/expire-tokens           every access token expired -> {expired}
   // POST /accounts/{sub}/revoke-refresh-tokens   every refresh token gone -> {revoked}
@@ -1012,6 +1017,8 @@ export async function startZendeskFake(options: { port?: number; host?: string }
           state.accounts.clear();
           state.requests.clear();
           state.faults.clear();
+          state.randomFaults.clear();
+          state.randomFaults.resetCounts();
           state.oauthClients = [];
           state.clockOffsetMs = 0;
         }

@@ -16,7 +16,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'telnyx';
 import { readInstallation, type Installation } from '../db/installations.ts';
 import { listOptedOut, recordOptOut } from '../db/opt-outs.ts';
-import { planOutageWait, releaseSendToWait, retryAfterSeconds } from '../db/outages.ts';
+import { planOutageWait, releaseSendToWait } from '../db/outages.ts';
 import { claimSend, readSend, recordSendOutcome, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { webhookUrls } from '../webhook-urls.ts';
