@@ -210,7 +210,8 @@ async function main(): Promise<number> {
   const persistDir = join(stateDir, 'state');
   log(`${sizes.mode} soak, seed ${args.seed}: ${sizes.interactions} interactions over ${sizes.trafficMs / 1000} s; state ${persistDir}; worker log ${workerLog}`);
 
-  const baseVars = { TELNYX_TIMEOUT_MS: String(SOAK_TELNYX_TIMEOUT_MS), ...args.workerVars };
+  // The sweeper's grace (15 min in production) shortened to fit the soak's patience.
+  const baseVars = { TELNYX_TIMEOUT_MS: String(SOAK_TELNYX_TIMEOUT_MS), SWEEP_GRACE_SECONDS: '20', ...args.workerVars };
   const stack = await startLocalStack({
     ports: { worker: 0, zendesk: 0, telnyx: 0, playground: 0 },
     persistDir,

@@ -61,4 +61,6 @@ export interface Env {
   FAULT_INJECT_D1_AFTER?: string;
   /** Epoch ms after which nothing is injected. */
   FAULT_INJECT_D1_UNTIL?: string;
+  /** Seconds after its due time before the sweeper takes unfinished work as lost (default 900; the soak sets less). */
+  SWEEP_GRACE_SECONDS?: string;
 }

@@ -193,6 +193,32 @@ describe('ingest when the work queue refuses the job', () => {
   });
 });
 
+describe('ingest when D1 fails', () => {
+  it('answers 503 with a Retry-After under 60 s, never 500 (Zendesk does not retry a 500); the redelivery texts once', async () => {
+    const t = await createDeliveryTenant();
+    await createRules(t, deliveryRule(t));
+    const req = await solvedRequest(t, T.damagedOrder);
+    // D1 refuses writes (every batch), as in an outage of the database: the receipt cannot be stored.
+    const db = (env as Env).DB;
+    const brokenDb = new Proxy(db, {
+      get: (target, prop) => (prop === 'batch' ? () => Promise.reject(new Error('D1_ERROR: Network connection lost.')) : Reflect.get(target, prop, target)),
+    }) as D1Database;
+    const ctx = createExecutionContext();
+    const refused = await worker.fetch(webhookRequest(t, req), { ...(env as Env), DB: brokenDb } as Env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThan(60);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('upstream_unavailable');
+    expect(await interactionOf(t)).toBeNull();
+    // Zendesk retries the same request once D1 answers again.
+    const again = await SELF.fetch(webhookRequest(t, req));
+    expect(again.status).toBe(202);
+    const done = await settled(t, T.damagedOrder);
+    expect(done.sends).toMatchObject([{ status: 'queued' }]);
+    expect(await outbox(t)).toHaveLength(1);
+  });
+});
+
 /** Sweeps twice at once, as two overlapping cron runs would, and returns both reports. */
 async function sweepTwice(nowMs = Date.now()) {
   return Promise.all([sweepStuckWork(env, nowMs), sweepStuckWork(env, nowMs)]);

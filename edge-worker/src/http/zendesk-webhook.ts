@@ -115,7 +115,19 @@ zendeskWebhook.post('/:installationId', async (c) => {
   if (!body.ok) throw new AppError('payload_too_large', `Body larger than ${MAX_WEBHOOK_BYTES} bytes`);
 
   const installationId = c.req.param('installationId');
-  const found = await zendeskWebhookKeys(c.env, installationId, c.req.header('x-zendesk-webhook-id') ?? null, now);
+  // Storage trouble (a D1 error) answers 503 with a short Retry-After, never 500: Zendesk does not
+  // retry a 500, so the ending would be lost; it retries a 503 (INGEST_RETRY_AFTER_S).
+  const unavailable = (what: string, err: unknown) => {
+    log('warn', `${what} failed on ingest`, { installationId, error: String(err) });
+    c.header('Retry-After', String(INGEST_RETRY_AFTER_S));
+    return c.json({ error: { code: 'upstream_unavailable' as const, message: `The ${what} is unavailable; retry later` } }, 503);
+  };
+  let found: Awaited<ReturnType<typeof zendeskWebhookKeys>>;
+  try {
+    found = await zendeskWebhookKeys(c.env, installationId, c.req.header('x-zendesk-webhook-id') ?? null, now);
+  } catch (err) {
+    return unavailable('database', err);
+  }
   const keys = found.known ? found.keys : [];
   throwawayKey ??= await importZendeskSigningKey(randomToken(32));
   const verifies = async (candidates: CryptoKey[]) => {
@@ -127,7 +139,12 @@ zendeskWebhook.post('/:installationId', async (c) => {
   let verified = await verifies(keys);
   // A secret rotated by another isolate: reloaded at most every few seconds (zendesk-webhook-keys.ts).
   if (!verified && found.known) {
-    const reloaded = await reloadZendeskWebhookKeys(c.env, installationId, c.req.header('x-zendesk-webhook-id') ?? null, now);
+    let reloaded: Awaited<ReturnType<typeof reloadZendeskWebhookKeys>>;
+    try {
+      reloaded = await reloadZendeskWebhookKeys(c.env, installationId, c.req.header('x-zendesk-webhook-id') ?? null, now);
+    } catch (err) {
+      return unavailable('database', err);
+    }
     if (reloaded) verified = await verifies(reloaded);
   }
   if (!verified) throw refused('bad_signature');
@@ -141,15 +158,21 @@ zendeskWebhook.post('/:installationId', async (c) => {
   const end = parseEndOfInteraction(json);
   if ('ignored' in end) return c.json({ accepted: false as const, ignored: end.ignored }, 200);
 
-  const recorded = await recordReceipt(c.env.DB, {
-    id: `ix_${randomToken(12)}`,
-    installationId,
-    ticketId: end.ticketId,
-    event: end.event,
-    source: end.source,
-    moment: end.moment,
-    nowMs: now,
-  });
+  let recorded: Awaited<ReturnType<typeof recordReceipt>>;
+  try {
+    recorded = await recordReceipt(c.env.DB, {
+      id: `ix_${randomToken(12)}`,
+      installationId,
+      ticketId: end.ticketId,
+      event: end.event,
+      source: end.source,
+      moment: end.moment,
+      nowMs: now,
+    });
+  } catch (err) {
+    // Written or not, Zendesk's redelivery is safe: a stored receipt makes it a duplicate.
+    return unavailable('database', err);
+  }
   if (!recorded) {
     // Disconnected since its keys were cached: from now on it is an unknown installation.
     forgetZendeskWebhookKeys(installationId);
@@ -164,9 +187,7 @@ zendeskWebhook.post('/:installationId', async (c) => {
     } catch (err) {
       // The receipt is stored; without a job it would wait for the sweeper. A 503 with a short
       // Retry-After makes Zendesk deliver it again (its redelivery is a duplicate that enqueues).
-      log('warn', 'enqueue failed on ingest', { interactionId: interaction.id, error: String(err) });
-      c.header('Retry-After', String(INGEST_RETRY_AFTER_S));
-      return c.json({ error: { code: 'upstream_unavailable', message: 'The work queue is unavailable; retry later' } }, 503);
+      return unavailable('work queue', err);
     }
   }
   const answer = { accepted: true as const, interactionId: interaction.id, duplicate: outcome === 'duplicate', joined: outcome === 'joined' };
@@ -202,7 +223,7 @@ zendeskWebhook.openAPIRegistry.registerPath({
     413: errorContent('Body larger than 64 KiB'),
     422: errorContent('The body is neither the trigger body nor a status-changed event'),
     503: {
-      ...errorContent('The receipt was recorded but could not be queued: Zendesk retries (Retry-After under 60 s)'),
+      ...errorContent('The database or the work queue was unavailable (the receipt may or may not be stored): Zendesk retries (Retry-After under 60 s)'),
       headers: z.object({ 'Retry-After': z.string().meta({ example: '10' }) }),
     },
   },
