@@ -7,10 +7,7 @@ import { consumeDeadLetters, DEAD_LETTER_QUEUE } from './queue/dead-letters.ts';
 import type { Job } from './jobs.ts';
 import { refreshZendeskTokens } from './scheduled/refresh-zendesk-tokens.ts';
 import { PURGE_CRON, purgeExpiredData } from './scheduled/purge-expired-data.ts';
-import { sweepStuckWork } from './scheduled/sweep-stuck-work.ts';
-
-/** wrangler.toml [triggers] crons: each schedule runs its own job. */
-export const SWEEP_CRON = '*/5 * * * *';
+import { SWEEP_CRON, sweepStuckWork } from './scheduled/sweep-stuck-work.ts';
 
 // Durable Object classes must be exported by the entry module (wrangler.toml [[durable_objects.bindings]]).
 export { SenderPacer } from './send/sender-pacer.ts';

@@ -31,6 +31,9 @@ import type { Env } from '../env.ts';
 import type { Job } from '../jobs.ts';
 import { log } from '../log.ts';
 
+/** Its schedule in wrangler.toml [triggers] (index.ts dispatches on it). Not exported from index.ts:
+ * workerd refuses an entry module that exports anything but handlers and classes. */
+export const SWEEP_CRON = '*/5 * * * *';
 /** After its due time, how long a row may wait before its job counts as lost. */
 export const SWEEP_GRACE_MS = 15 * 60_000;
 /** Beyond the Telnyx timeout, how long a `sending` row may stay before it counts as abandoned. */
