@@ -6,6 +6,7 @@
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FREQUENCY_CAP, Settings } from '../../shared/schemas/settings.ts';
+import { sendWhenDue } from '../src/pipeline/send-delay.ts';
 import { sendOne } from '../src/send/send-sms.ts';
 import { demoAccount, zendeskUser } from '../../test/fakes/zendesk-data.ts';
 import { openSession } from './helpers.ts';
@@ -92,6 +93,28 @@ describe('daily SMS budget', () => {
     expect(sent).toMatchObject({ status: 'queued', reason: null });
     expect(await budgetRow(t, nextUtcMidnight().slice(0, 10))).toMatchObject({ messages: 1 });
     expect(await budgetRow(t, today())).toMatchObject({ messages: 1 });
+  });
+
+  it('applies quiet hours when a budget hold is released, in the zone stored with the send', async () => {
+    const t = await createDeliveryTenant({ settings: { dailyMessageLimit: 1 } });
+    await createRules(t, deliveryRule(t, { recipients: { customer: true, otherNumbers: numbers(1) } }));
+    await solve(t, T.damagedOrder);
+    const held = (await settled(t, T.damagedOrder)).sends.find((s) => s.status === 'held');
+    if (!held) throw new Error('expected a held send');
+    // Quiet hours from midnight to 02:00 UTC (a number of the rule has no zone of its own).
+    const api = await admin(t);
+    expect((await api('PATCH', '/v1/settings', { quietHours: { start: '00:00', end: '02:00', timeZone: 'UTC' } })).status).toBe(200);
+    const job = { kind: 'send' as const, sendId: held.id, installationId: t.installationId };
+    // Released at 00:00:05 UTC tomorrow: inside quiet hours, so it waits until 02:00 and nothing goes.
+    const midnight = Date.parse(nextUtcMidnight());
+    expect(await sendWhenDue(env, job, midnight + 5_000)).toEqual({ action: 'ack' });
+    expect(await outbox(t)).toHaveLength(1);
+    const waiting = (await ticketSends(t, T.damagedOrder)).interactions[0]?.sends.find((s) => s.id === held.id);
+    expect(waiting).toMatchObject({ status: 'held', scheduledFor: new Date(midnight + 2 * 3_600_000).toISOString() });
+    // At 02:00:05 it goes, counted on that day.
+    expect(await sendWhenDue(env, job, midnight + 2 * 3_600_000 + 5_000)).toEqual({ action: 'ack' });
+    expect(await outbox(t)).toHaveLength(2);
+    expect(await budgetRow(t, nextUtcMidnight().slice(0, 10))).toMatchObject({ messages: 1 });
   });
 
   it('is exact under concurrency: sends racing for the last slots pass exactly the budget', async () => {

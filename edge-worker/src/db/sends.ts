@@ -33,14 +33,24 @@ export interface SendRow {
   /** While it waits out a Telnyx outage (migration 0007, db/outages.ts): next try due, first failure. */
   retry_at: string | null;
   outage_since: string | null;
+  /** The recipient's IANA zone when planned (migration 0012): quiet hours when a budget hold is released. */
+  recipient_time_zone: string | null;
   created_at: string;
   updated_at: string;
 }
 
 export type NewSend = Omit<
   SendRow,
-  'carrier_error_code' | 'telnyx_message_id' | 'attempts' | 'updated_at' | 'cost_micros' | 'cost_currency' | 'retry_at' | 'outage_since'
->;
+  | 'carrier_error_code'
+  | 'telnyx_message_id'
+  | 'attempts'
+  | 'updated_at'
+  | 'cost_micros'
+  | 'cost_currency'
+  | 'retry_at'
+  | 'outage_since'
+  | 'recipient_time_zone'
+> & { recipient_time_zone?: string | null };
 
 /** A message's cost as Telnyx reports it (SDK: `OutboundMessagePayload.Cost`, amount a decimal string). */
 export interface TelnyxCost {
@@ -75,14 +85,15 @@ export function insertSendStatement(db: D1Database, s: NewSend): D1PreparedState
   return db
     .prepare(
       `INSERT OR IGNORE INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
-         from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for, recipient_time_zone,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        RETURNING *`,
     )
     .bind(
       s.id, s.installation_id, s.interaction_id, s.ticket_id, s.rule_id, s.rule_label, s.recipient_kind, s.recipient,
       s.from_number, s.body, s.segments, s.encoding, s.status, s.reason, s.detail, s.summary_source, s.compose_note, s.scheduled_for,
-      s.created_at, s.created_at,
+      s.recipient_time_zone ?? null, s.created_at, s.created_at,
     );
 }
 

@@ -226,6 +226,7 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
         summary_source: message.summarySource,
         compose_note: message.detail,
         scheduled_for: scheduledFor,
+        recipient_time_zone: r.ok ? r.timeZone : null,
         created_at: now,
       });
     }

@@ -18,6 +18,8 @@
 //   3. quiet hours at that moment, in the recipient's zone (the Zendesk user's, read with the
 //      ticket): inside them, the send waits until they end and is checked again then.
 // Then the send is claimed and made as any other (send/send-sms.ts sendOne).
+// A send held for the daily budget (send/daily-budget.ts) gets check 3 only when it is released,
+// in the zone stored with it (sends.recipient_time_zone): no Zendesk call for a midnight release.
 import type { SendRow } from '../db/sends.ts';
 import { readSend } from '../db/sends.ts';
 import { cancelHeldSend, interactionEndEvents, postponeHeldSend } from '../db/delayed-sends.ts';
@@ -51,11 +53,16 @@ function recipientUser(send: SendRow, ticket: ZendeskTicket, users: readonly Zen
 /** Run a send job: the checks above for a due delayed send, then the send itself. */
 export async function sendWhenDue(env: Env, job: SendJob, nowMs: number): Promise<QueueAction> {
   const row = await readSend(env.DB, job.installationId, job.sendId);
-  const due = row?.status === 'held' && row.reason === 'send_delay' && row.scheduled_for !== null && Date.parse(row.scheduled_for) <= nowMs;
-  if (!row || !due) return sendOne(env, job, nowMs);
+  const due = row?.status === 'held' && row.scheduled_for !== null && Date.parse(row.scheduled_for) <= nowMs;
+  // A send held for the daily budget is released at the next UTC midnight (or when an admin raises
+  // the budget): quiet hours apply at that moment too, in the zone stored when it was planned.
+  const budgetRelease = due && row.reason === 'budget_exceeded';
+  if (!row || !due || (row.reason !== 'send_delay' && !budgetRelease)) return sendOne(env, job, nowMs);
   const installation = await readInstallation(env.DB, row.installation_id);
   if (!installation) return { action: 'ack' };
-  const verdict = await checkDelayedSend(env, installation, row, nowMs);
+  const verdict = budgetRelease
+    ? quietVerdict(installation, row.recipient_time_zone, nowMs)
+    : await checkDelayedSend(env, installation, row, nowMs);
   const now = new Date(nowMs).toISOString();
   if (verdict.kind === 'cancel') {
     await cancelHeldSend(env.DB, installation.id, row.id, verdict.reason, verdict.detail, now);
@@ -63,7 +70,8 @@ export async function sendWhenDue(env: Env, job: SendJob, nowMs: number): Promis
   }
   if (verdict.kind === 'wait') {
     const until = new Date(verdict.untilMs).toISOString();
-    if (await postponeHeldSend(env.DB, row.id, until, `Delayed send held for quiet hours until ${until}`, now)) {
+    const what = budgetRelease ? 'Released from the daily budget; held' : 'Delayed send held';
+    if (await postponeHeldSend(env.DB, row.id, until, `${what} for quiet hours until ${until}`, now)) {
       await env.SEND_QUEUE.send(job, { delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil((verdict.untilMs - nowMs) / 1000))) });
     }
     return { action: 'ack' };
