@@ -61,6 +61,6 @@ export interface Env {
   FAULT_INJECT_D1_AFTER?: string;
   /** Epoch ms after which nothing is injected. */
   FAULT_INJECT_D1_UNTIL?: string;
-  /** Seconds after its due time before the sweeper takes unfinished work as lost (default 900; the soak sets less). */
+  /** Seconds after its due time before the sweeper takes unfinished work as lost (default 900; the soak sets less; also caps the 120 s grace of a `sending` row). */
   SWEEP_GRACE_SECONDS?: string;
 }

@@ -50,11 +50,12 @@ export interface SweepReport {
 
 export async function sweepStuckWork(env: Env, nowMs: number): Promise<SweepReport> {
   const now = new Date(nowMs).toISOString();
-  // SWEEP_GRACE_SECONDS shortens the grace for the soak (docs/soak.md), whose patience is a minute.
+  // SWEEP_GRACE_SECONDS shortens the graces for the soak (docs/soak.md), whose patience is a minute.
   const graceMs = Number(env.SWEEP_GRACE_SECONDS) > 0 ? Number(env.SWEEP_GRACE_SECONDS) * 1000 : SWEEP_GRACE_MS;
   const cutoff = new Date(nowMs - graceMs).toISOString();
   const timeoutMs = Number(env.TELNYX_TIMEOUT_MS ?? 10_000) || 10_000;
-  const sendingCutoff = new Date(nowMs - timeoutMs - SENDING_GRACE_MS).toISOString();
+  const sendingGraceMs = Math.min(graceMs, SENDING_GRACE_MS);
+  const sendingCutoff = new Date(nowMs - timeoutMs - sendingGraceMs).toISOString();
 
   // The partial indexes of migration 0007 (interactions_unfinished, sends_in_flight) serve these
   // scans: their WHERE is repeated verbatim.
