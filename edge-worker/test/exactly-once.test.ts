@@ -92,7 +92,9 @@ describe('Telnyx failures: sent once eventually, or recorded failed with the rea
   it('waits out a Telnyx outage past any attempt count; only after the outage horizon records retries_exhausted', async () => {
     const t = await createDeliveryTenant();
     const [rule] = await createRules(t, deliveryRule(t));
-    await tx.addFault({ apiKey: t.telnyxApiKey, method: 'POST', pathPattern: '^/v2/messages$', status: 503, times: -1, headers: { 'Retry-After': '0' } });
+    // Retry-After of 10 minutes: the queue's own retry stays away while the test drives the send
+    // job itself (a retry racing the test's calls would claim the send first).
+    await tx.addFault({ apiKey: t.telnyxApiKey, method: 'POST', pathPattern: '^/v2/messages$', status: 503, times: -1, headers: { 'Retry-After': '600' } });
     try {
       await solve(t, T.damagedOrder);
       // Drive the send job directly: the queue's backoff would make this test slow.

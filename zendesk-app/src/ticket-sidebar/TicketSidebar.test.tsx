@@ -12,6 +12,7 @@ import { send, ticketSends } from '../test/fixtures.ts';
 import { AppThemeProvider } from '../ui/common.tsx';
 import { ClientProvider } from '../zaf/client-provider.tsx';
 import { hasRecentActivity, TicketSidebar, type TicketSidebarProps } from './TicketSidebar.tsx';
+import { formatNextTry } from '../lib/waiting.ts';
 
 const SENDS_PATH = '/v1/tickets/42/sends';
 
@@ -57,7 +58,8 @@ describe('TicketSidebar', () => {
         ],
       },
     });
-    const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(nextTry);
+    // The date is added when the next try is not today (near midnight): formatNextTry decides.
+    const time = formatNextTry(nextTry.toISOString());
     expect(await screen.findByTestId('interaction-i2')).toHaveTextContent(`Waiting for Zendesk, next try at ${time}`);
     expect(screen.getByTestId('interaction-i3')).toHaveTextContent('Could not be processed: The work queue gave up after its retries (dead-letter queue)');
     expect(within(screen.getByTestId('send-s1')).getByText(`Waiting for Telnyx, next try at ${time}`)).toBeInTheDocument();
