@@ -1,6 +1,7 @@
 // The delivery report: daily counts per rule, read from the worker's daily aggregates
-// (report_daily, migration 0006). Pure zod schemas and helpers shared by the worker and the app.
+// (report_daily, migrations 0006 and 0011). Pure zod schemas and helpers shared by the worker and the app.
 import { z } from 'zod';
+import type { SendReason } from './send.ts';
 
 /** The longest range one report covers, in days (a leap year). */
 export const MAX_REPORT_DAYS = 366;
@@ -9,8 +10,37 @@ export const DEFAULT_REPORT_DAYS = 30;
 
 export const ReportDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD').refine((d) => isRealDay(d), 'Not a calendar date');
 
-export const SKIP_REASONS = ['no_valid_number', 'opted_out', 'frequency_cap', 'duplicate_recipient', 'rule_disabled', 'sms_not_connected', 'cancelled'] as const;
-export const FAIL_REASONS = ['telnyx_rejected', 'carrier_failed', 'retries_exhausted', 'outcome_unknown'] as const;
+/**
+ * Every reason a send is skipped with (status `skipped`), one `skipped_<reason>` column each in
+ * report_daily: the breakdown adds up to `skipped`. A new skip reason needs its column and the
+ * triggers anew (migration 0011 shows how). Holds (`quiet_hours`, `send_delay`,
+ * `budget_exceeded`) are pending, not skips.
+ */
+export const SKIP_REASONS = [
+  'no_valid_number',
+  'opted_out',
+  'frequency_cap',
+  'duplicate_recipient',
+  'rule_disabled',
+  'sms_not_connected',
+  'cancelled',
+  // Reasons added after the report (migration 0011):
+  'summary_unavailable',
+  'country_not_allowed',
+  'erased',
+  'ticket_reopened',
+  'cancelled_by_agent',
+] as const satisfies readonly SendReason[];
+/** Every reason a send fails with (status `failed`); `failed_<reason>` columns, as above. */
+export const FAIL_REASONS = ['telnyx_rejected', 'carrier_failed', 'retries_exhausted', 'outcome_unknown'] as const satisfies readonly SendReason[];
+/** Reasons a send waits with (status `held`): counted in `pending`, no column of their own. */
+export const HOLD_REASONS = ['quiet_hours', 'budget_exceeded', 'send_delay'] as const satisfies readonly SendReason[];
+
+// Every send reason is a skip, a failure or a hold: a reason added to SendReason without a place
+// here fails the typecheck, instead of silently leaving the report's breakdown short of its total.
+type UnplacedReason = Exclude<SendReason, (typeof SKIP_REASONS)[number] | (typeof FAIL_REASONS)[number] | (typeof HOLD_REASONS)[number]>;
+const everyReasonPlaced: [UnplacedReason] extends [never] ? true : UnplacedReason = true;
+void everyReasonPlaced;
 
 const count = z.number().int();
 

@@ -68,7 +68,7 @@ function readBlob(blob: Blob | undefined): Promise<string> {
   });
 }
 
-function setup() {
+function setup(list: ReportRow[] = rows) {
   const client = createFakeZafClient({
     context: { location: 'nav_bar' },
     data: { currentUser: { id: 1001, name: 'Ada Admin', role: 'admin', locale: 'en' } },
@@ -79,7 +79,7 @@ function setup() {
   worker.route('GET', '/v1/rules', { status: 200, body: { rules: [] } });
   worker.route('GET', '/v1/report', (r) => {
     const q = new URLSearchParams(r.query);
-    return { status: 200, body: reportFor(q.get('from') ?? '', q.get('to') ?? '') };
+    return { status: 200, body: reportFor(q.get('from') ?? '', q.get('to') ?? '', list) };
   });
   worker.route('GET', '/v1/report.csv', { status: 200, body: 'day,rule_id\r\n2026-11-29,rule_1\r\n' });
   render(
@@ -131,6 +131,26 @@ describe('Report tab', () => {
     expect(days).toHaveLength(30);
     expect(rates.slice(-2)).toEqual([75, 100]);
     expect(rates.slice(0, 28).every((r) => r === null)).toBe(true);
+  });
+
+  it('names every skip reason in the breakdown, also those added after the report (migration 0011)', async () => {
+    const added = ['summary_unavailable', 'country_not_allowed', 'erased', 'ticket_reopened', 'cancelled_by_agent'] as const;
+    const skippedByReason = { ...emptyCounts().skippedByReason };
+    for (const [i, r] of added.entries()) skippedByReason[r] = i + 1;
+    setup([row({ total: 15, skipped: 15, skippedByReason, pending: 0 })]);
+    fireEvent.click(await screen.findByRole('tab', { name: 'Report' }));
+    const table = await screen.findByRole('table', { name: 'Delivery report' });
+    const [first] = within(table).getAllByRole('row').slice(1);
+    const skippedCell = within(first as HTMLElement).getAllByRole('cell')[6]?.textContent ?? '';
+    expect(skippedCell.startsWith('15')).toBe(true);
+    for (const [label, n] of [
+      ['The summary could not be generated', 1],
+      ['Not sent: texts to this country are not allowed in the settings', 2],
+      ['Not sent: the data was erased on request', 3],
+      ['The ticket was reopened before it was due', 4],
+      ['Cancelled by an agent', 5],
+    ] as const)
+      expect(skippedCell).toContain(`${label}: ${n}`);
   });
 
   it('asks the worker for the chosen range and says when nothing was sent', async () => {
