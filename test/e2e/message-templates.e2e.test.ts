@@ -73,8 +73,15 @@ describe('Placeholders and languages in the browser', () => {
     await shot('sms-rendered');
   });
 
-  it("a German requester gets the German text", async () => {
+  it("a German requester gets the German text (once the admin allows texting Germany)", async () => {
     await pg.actAs(users.admin);
+    // Only the installation's own country (US) is texted by default: the admin adds DE.
+    await pg.showAdminScreen();
+    const app = pg.navBar();
+    await app.getByRole('tab', { name: 'Limits & privacy' }).click();
+    await app.getByLabel('Countries to text').fill('US, DE');
+    await app.getByRole('button', { name: 'Save limits' }).click();
+    await app.getByText('Limits saved.').waitFor();
     await pg.openTicket(tickets.vipChat);
     await pg.page.getByRole('button', { name: 'Solve ticket' }).click();
     const sms = pg.outbox().filter({ hasText: `To ${phones.customerIntl}` });
