@@ -70,7 +70,10 @@ export function sizesFor(mode: Mode): SoakSizes {
         telnyxOutage: { atMs: 790_000, durationMs: 90_000 },
         killsAtMs: [12_000, 910_000],
         downMs: 2_000,
-        quiesceMs: 600_000,
+        // Longer than the outage backoff's cap (10 min, edge-worker/src/db/outages.ts): work that
+        // waited out the 9-minute Zendesk outage may next be tried up to 10 minutes after its last
+        // failure. With 600 s, a run ended with 7 interactions still waiting for that try.
+        quiesceMs: 900_000,
         stallMs: 180_000,
       };
 }
