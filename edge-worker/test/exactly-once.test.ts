@@ -26,13 +26,15 @@ describe('duplicates collapse into one interaction', () => {
   it('one SMS per recipient for 3 concurrent + 3 sequential deliveries and a matching event webhook', async () => {
     const t = await createDeliveryTenant();
     await createRules(t, deliveryRule(t, { recipients: { customer: true, assignedAgent: true } }));
-    const req = await zd.solveTicket(t.subdomain, T.damagedOrder, { signingSecret: t.webhookSecret });
+    // Redeliveries of ONE solve carry its time; a solve at a later minute would be a new interaction.
+    const at = new Date().toISOString();
+    const req = await zd.solveTicket(t.subdomain, T.damagedOrder, { signingSecret: t.webhookSecret, at });
     const concurrent = await Promise.all([deliverWebhook(t, req), deliverWebhook(t, req), deliverWebhook(t, req)]);
     expect(concurrent.map((r) => r.status).sort()).toEqual([200, 200, 202]);
     const ids = new Set(concurrent.map((r) => r.body.interactionId));
     expect(ids.size).toBe(1);
     for (let i = 0; i < 3; i++) {
-      const again = await deliverWebhook(t, await zd.solveTicket(t.subdomain, T.damagedOrder, { signingSecret: t.webhookSecret }));
+      const again = await deliverWebhook(t, await zd.solveTicket(t.subdomain, T.damagedOrder, { signingSecret: t.webhookSecret, at }));
       expect(again.body).toMatchObject({ duplicate: true, interactionId: [...ids][0] });
     }
     const event = await zd.webhookRequest({

@@ -198,10 +198,22 @@ describe('ingest when D1 fails', () => {
     const t = await createDeliveryTenant();
     await createRules(t, deliveryRule(t));
     const req = await solvedRequest(t, T.damagedOrder);
-    // D1 refuses writes (every batch), as in an outage of the database: the receipt cannot be stored.
+    // D1 refuses every query (statements and batches), as in an outage of the database: the
+    // receipt cannot be stored, whichever way the ingest writes it.
     const db = (env as Env).DB;
+    const lost = () => Promise.reject(new Error('D1_ERROR: Network connection lost.'));
+    const brokenStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
+      new Proxy(statement, {
+        get: (target, prop) =>
+          prop === 'bind' ? (...values: unknown[]) => brokenStatement(target.bind(...values))
+          : ['run', 'all', 'first', 'raw'].includes(String(prop)) ? lost
+          : Reflect.get(target, prop, target),
+      });
     const brokenDb = new Proxy(db, {
-      get: (target, prop) => (prop === 'batch' ? () => Promise.reject(new Error('D1_ERROR: Network connection lost.')) : Reflect.get(target, prop, target)),
+      get: (target, prop) =>
+        prop === 'batch' ? lost
+        : prop === 'prepare' ? (sql: string) => brokenStatement(target.prepare(sql))
+        : Reflect.get(target, prop, target),
     }) as D1Database;
     const ctx = createExecutionContext();
     const refused = await worker.fetch(webhookRequest(t, req), { ...(env as Env), DB: brokenDb } as Env, ctx);

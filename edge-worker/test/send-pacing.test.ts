@@ -19,10 +19,11 @@ let seq = 0;
 async function reservedSends(t: DeliveryTenant, sender: string, n: number): Promise<string[]> {
   const tag = `${Date.now().toString(36)}${++seq}`;
   const nowMs = Date.now();
+  const ticketId = String(900_000 + seq);
   const receipt = await recordReceipt(env.DB, {
     id: `ix_pace_${tag}`,
     installationId: t.installationId,
-    ticketId: String(900_000 + seq),
+    ticketId,
     event: 'ticket_solved',
     source: 'trigger',
     moment: null,
@@ -37,7 +38,7 @@ async function reservedSends(t: DeliveryTenant, sender: string, n: number): Prom
         id,
         installation_id: t.installationId,
         interaction_id: receipt.interaction.id,
-        ticket_id: receipt.interaction.ticket_id,
+        ticket_id: ticketId,
         rule_id: 'rule_pacing',
         rule_label: 'Pacing',
         recipient_kind: 'other',

@@ -24,6 +24,8 @@ export interface Installation {
   updatedAt: string;
   /** Bumped by every rule write (migration 0010): the key of the per-isolate rule cache. */
   rulesVersion: number;
+  /** Moved on by every change of the row (migration 0013 trigger): the key of the per-isolate cache below. */
+  rowVersion: number;
   /** Encrypted columns; use the read* helpers below. */
   sealed: { webhookSecret: string | null; telnyx: string | null; zendeskOAuth: string | null };
 }
@@ -51,6 +53,7 @@ interface InstallationRow {
   created_at: string;
   updated_at: string;
   rules_version: number;
+  row_version: number;
 }
 
 function toInstallation(row: InstallationRow): Installation {
@@ -67,6 +70,7 @@ function toInstallation(row: InstallationRow): Installation {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     rulesVersion: row.rules_version,
+    rowVersion: row.row_version,
     sealed: {
       webhookSecret: row.webhook_secret,
       telnyx: row.telnyx_json,
@@ -79,6 +83,32 @@ export async function readInstallation(db: D1Database, id: string): Promise<Inst
   const row = await db.prepare('SELECT * FROM installations WHERE id = ?').bind(id).first<InstallationRow>();
   return row ? toInstallation(row) : null;
 }
+
+/**
+ * The installation at `version` (the row version the interaction job's claim returned): from this
+ * isolate's cache when it holds exactly that version, else read (and kept). Every change of the
+ * row moves its version on (migration 0013), so a cached entry at the claimed version IS the row;
+ * the cache saves the interaction job one round trip and the settings' zod parse. Only resolved
+ * values are kept (workerd refuses I/O objects shared across requests), at most
+ * MAX_CACHED_INSTALLATIONS, the least recently stored going first. Callers must not mutate the
+ * returned object (nothing does: settings changes are written to D1 and read back).
+ */
+export async function readInstallationAt(db: D1Database, id: string, version: number): Promise<Installation | null> {
+  const hit = installationCache.get(id);
+  if (hit && hit.rowVersion === version) return hit;
+  const fresh = await readInstallation(db, id);
+  installationCache.delete(id);
+  if (fresh) {
+    installationCache.set(id, fresh);
+    // Map order is insertion order: the first key is the least recently stored.
+    if (installationCache.size > MAX_CACHED_INSTALLATIONS) installationCache.delete(installationCache.keys().next().value as string);
+  }
+  return fresh;
+}
+
+/** Installations kept per isolate: each a few kB (settings and sealed credentials). */
+const MAX_CACHED_INSTALLATIONS = 1_000;
+const installationCache = new Map<string, Installation>();
 
 export async function readInstallationBySubdomain(db: D1Database, subdomain: string): Promise<Installation | null> {
   const row = await db

@@ -81,18 +81,25 @@ const JOINABLE = `(SELECT i.id FROM interactions i
     AND NOT EXISTS (SELECT 1 FROM interaction_events s WHERE s.interaction_id = i.id AND s.event = ?3)
   ORDER BY CASE WHEN o.moment <= ${MOMENT} THEN 0 ELSE 1 END, CASE WHEN o.moment <= ${MOMENT} THEN o.moment END DESC, o.moment ASC
   LIMIT 1)`;
-const THIS_EVENT = `installation_id = ?1 AND ticket_id = ?2 AND event = ?3 AND moment = ${MOMENT}`;
+
+/** What ingest needs of the interaction a receipt belongs to. */
+export interface ReceiptInteraction {
+  id: string;
+  status: InteractionRow['status'];
+}
 
 /**
  * Records a receipt: a duplicate of a known one, an end event joining the interaction of the same
- * conversation, or a new interaction. One D1 batch, i.e. one transaction: two concurrent receipts
- * of one conversation cannot both create an interaction. Returns the interaction and the outcome,
- * or null when the installation is gone (disconnected a moment ago).
+ * conversation, or a new interaction. ONE statement, so one transaction and one round trip: it
+ * inserts the end event, and the triggers of migration 0013 create the interaction it starts or
+ * move on the one it joins inside that statement; two concurrent receipts of one conversation
+ * cannot both create an interaction (the event's key is the primary key). A duplicate (nothing
+ * inserted) costs one more read, to answer with the interaction it belongs to. Returns null when
+ * the installation is gone (disconnected a moment ago).
  */
-export async function recordReceipt(db: D1Database, r: Receipt): Promise<{ interaction: InteractionRow; outcome: ReceiptOutcome } | null> {
-  const now = new Date(r.nowMs).toISOString();
+export async function recordReceipt(db: D1Database, r: Receipt): Promise<{ interaction: ReceiptInteraction; outcome: ReceiptOutcome } | null> {
   const params = [
-    r.installationId, r.ticketId, r.event, r.id, r.source, now, r.nowMs,
+    r.installationId, r.ticketId, r.event, r.id, r.source, new Date(r.nowMs).toISOString(), r.nowMs,
     r.moment ?? `r:${r.nowMs}`, r.nowMs - LEGACY_WINDOW_MS, OTHER_EVENT[r.event],
   ];
   // Each statement binds the parameters up to the highest number it uses.
@@ -100,48 +107,31 @@ export async function recordReceipt(db: D1Database, r: Receipt): Promise<{ inter
     const highest = Math.max(...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])));
     return db.prepare(sql).bind(...params.slice(0, highest));
   };
-  const results = await db.batch([
-    statement(
-      `INSERT INTO interactions (id, installation_id, ticket_id, event, source, status, received_at, received_ms, updated_at)
-       SELECT ?4, ?1, ?2, ?3, ?5, 'received', ?6, ?7, ?6
-       WHERE NOT EXISTS (SELECT 1 FROM interaction_events WHERE ${THIS_EVENT}) AND ${JOINABLE} IS NULL
-         AND EXISTS (SELECT 1 FROM installations WHERE id = ?1)`,
-    ),
-    statement(
-      `INSERT OR IGNORE INTO interaction_events (installation_id, ticket_id, event, moment, interaction_id, receipt_id, source, received_ms)
-       SELECT ?1, ?2, ?3, ${MOMENT}, COALESCE(${JOINABLE}, ?4), ?4, ?5, ?7
-       WHERE EXISTS (SELECT 1 FROM interactions WHERE id = COALESCE(${JOINABLE}, ?4))`,
-    ),
-    statement(
-      `UPDATE interactions SET events_version = events_version + 1, updated_at = ?6,
-         status = CASE WHEN status IN ('done', 'failed') THEN 'received' ELSE status END
-       WHERE id = (SELECT interaction_id FROM interaction_events WHERE ${THIS_EVENT} AND receipt_id = ?4) AND id != ?4`,
-    ),
-    statement(
-      `SELECT i.*, e.receipt_id AS receipt_id FROM interaction_events e JOIN interactions i ON i.id = e.interaction_id
-       WHERE e.installation_id = ?1 AND e.ticket_id = ?2 AND e.event = ?3 AND e.moment = ${MOMENT}`,
-    ),
-  ]);
-  const row = (results[3]?.results as Array<InteractionRow & { receipt_id: string }> | undefined)?.[0];
-  if (!row) return null;
-  const { receipt_id: receiptId, ...interaction } = row;
-  const outcome: ReceiptOutcome = receiptId !== r.id ? 'duplicate' : interaction.id === r.id ? 'created' : 'joined';
-  return { interaction, outcome };
-}
-
-/** The end events recorded for an interaction, oldest receipt first. */
-export async function listInteractionEvents(db: D1Database, interactionId: string): Promise<EndEvent[]> {
-  const { results } = await db
-    .prepare('SELECT event, MIN(received_ms) AS first_ms FROM interaction_events WHERE interaction_id = ? GROUP BY event ORDER BY first_ms')
-    .bind(interactionId)
-    .all<{ event: EndEvent }>();
-  return results.map((r) => r.event);
+  // RETURNING is evaluated before the AFTER INSERT triggers run (https://sqlite.org/lang_returning.html:
+  // the values are those the statement itself wrote), so it returns the event's own columns only;
+  // a new or joined interaction is 'received' (the join trigger sets a finished one back to it).
+  const inserted = await statement(
+    `INSERT OR IGNORE INTO interaction_events (installation_id, ticket_id, event, moment, interaction_id, receipt_id, source, received_ms)
+     SELECT ?1, ?2, ?3, ${MOMENT}, COALESCE(${JOINABLE}, ?4), ?4, ?5, ?7
+     WHERE EXISTS (SELECT 1 FROM installations WHERE id = ?1)
+     RETURNING interaction_id`,
+  ).first<{ interaction_id: string }>();
+  if (inserted) {
+    const outcome: ReceiptOutcome = inserted.interaction_id === r.id ? 'created' : 'joined';
+    return { interaction: { id: inserted.interaction_id, status: 'received' }, outcome };
+  }
+  const known = await statement(
+    `SELECT i.id, i.status FROM interaction_events e JOIN interactions i ON i.id = e.interaction_id
+     WHERE e.installation_id = ?1 AND e.ticket_id = ?2 AND e.event = ?3 AND e.moment = ${MOMENT}`,
+  ).first<ReceiptInteraction>();
+  return known ? { interaction: known, outcome: 'duplicate' } : null;
 }
 
 /**
  * Marks the interaction done, unless an end event joined it since `version` was read: then it
  * goes back to received (the joining receipt enqueued a job that processes it again) and false
- * is returned.
+ * is returned. One statement; `alongside` (e.g. the outcomes of the sends just made) goes in the
+ * same batch, so finishing costs one round trip.
  */
 export async function finishInteraction(
   db: D1Database,
@@ -150,19 +140,27 @@ export async function finishInteraction(
   status: 'done' | 'failed',
   detail: string,
   now: string,
+  alongside: readonly D1PreparedStatement[] = [],
 ): Promise<boolean> {
-  const [finished] = await db.batch([
+  const results = await db.batch<{ finished: number }>([
+    ...alongside,
     db
-      // Finished: no longer waiting for anything (db/outages.ts).
+      // Finished: no longer waiting for anything (db/outages.ts). A joined version goes back to
+      // received only while this run holds it (processing), as a redelivery may hold it meanwhile.
       .prepare(
-        'UPDATE interactions SET status = ?, detail = ?, updated_at = ?, retry_at = NULL, outage_since = NULL, waiting_for = NULL WHERE id = ? AND events_version = ?',
+        `UPDATE interactions SET
+           status = CASE WHEN events_version = ?5 THEN ?1 ELSE 'received' END,
+           detail = CASE WHEN events_version = ?5 THEN ?2 ELSE detail END,
+           updated_at = ?3,
+           retry_at = CASE WHEN events_version = ?5 THEN NULL ELSE retry_at END,
+           outage_since = CASE WHEN events_version = ?5 THEN NULL ELSE outage_since END,
+           waiting_for = CASE WHEN events_version = ?5 THEN NULL ELSE waiting_for END
+         WHERE id = ?4 AND (events_version = ?5 OR status = 'processing')
+         RETURNING events_version = ?5 AS finished`,
       )
       .bind(status, detail, now, id, version),
-    db
-      .prepare("UPDATE interactions SET status = 'received', updated_at = ? WHERE id = ? AND events_version != ? AND status = 'processing'")
-      .bind(now, id, version),
   ]);
-  return (finished?.meta.changes ?? 0) > 0;
+  return results[results.length - 1]?.results[0]?.finished === 1;
 }
 
 export function setInteractionStatusStatement(
@@ -177,12 +175,39 @@ export function setInteractionStatusStatement(
     .bind(status, detail, now, id);
 }
 
-/** Marks the interaction as being processed and returns it; null when done already or unknown. */
-export async function claimInteraction(db: D1Database, id: string, now: string): Promise<InteractionRow | null> {
-  return db
-    .prepare("UPDATE interactions SET status = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status != 'done' RETURNING *")
+/** An interaction claimed for processing, with what the job needs to know about it. */
+export interface ClaimedInteraction {
+  interaction: InteractionRow;
+  /** Its end events, first received first (a conversation's end and its solve may both be there). */
+  events: EndEvent[];
+  /** How many sends are stored for it: more than 0 on a rerun (db/sends.ts listSendsForInteraction). */
+  storedSends: number;
+  /** The installation row's version (migration 0013), or null when the installation is gone. */
+  installationVersion: number | null;
+}
+
+/**
+ * Marks the interaction as being processed and returns it; null when done already or unknown.
+ * One statement: the claim returns, beside the row, the interaction's end events, how many sends
+ * it has and its installation's row version, so the job needs no further read for them when the
+ * installation is cached in the isolate at that version (subqueries in RETURNING may read other
+ * tables: https://sqlite.org/lang_returning.html, "Limitations and caveats").
+ */
+export async function claimInteraction(db: D1Database, id: string, now: string): Promise<ClaimedInteraction | null> {
+  const row = await db
+    .prepare(
+      `UPDATE interactions SET status = 'processing', attempts = attempts + 1, updated_at = ?1 WHERE id = ?2 AND status != 'done'
+       RETURNING *,
+         (SELECT json_group_array(event) FROM (SELECT event, MIN(received_ms) AS first_ms FROM interaction_events
+            WHERE interaction_id = interactions.id GROUP BY event ORDER BY first_ms)) AS claim_events,
+         (SELECT COUNT(*) FROM sends WHERE interaction_id = interactions.id) AS claim_stored_sends,
+         (SELECT row_version FROM installations WHERE id = interactions.installation_id) AS claim_installation_version`,
+    )
     .bind(now, id)
-    .first<InteractionRow>();
+    .first<InteractionRow & { claim_events: string; claim_stored_sends: number; claim_installation_version: number | null }>();
+  if (!row) return null;
+  const { claim_events: events, claim_stored_sends: storedSends, claim_installation_version: installationVersion, ...interaction } = row;
+  return { interaction, events: JSON.parse(events) as EndEvent[], storedSends, installationVersion };
 }
 
 /** True for exactly one caller: the one that gets to write the internal note. */

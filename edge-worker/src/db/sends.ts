@@ -97,6 +97,91 @@ export function insertSendStatement(db: D1Database, s: NewSend): D1PreparedState
     );
 }
 
+/** The frequency cap an installation applies to planned sends (settings.frequencyCap), or null. */
+export interface FrequencyCapGate {
+  maxMessages: number;
+  /** Sends created at or after this time count. */
+  sinceIso: string;
+  /** The skip's detail, as the agent reads it. */
+  detail: string;
+}
+
+/**
+ * Stores the interaction job's planned sends in ONE statement, however many there are (the rows
+ * travel as one JSON parameter read with json_each: D1 binds at most 100 parameters per statement
+ * and takes strings up to 2,000,000 bytes, https://developers.cloudflare.com/d1/platform/limits/).
+ * Inside the statement, against the stored data of that moment:
+ *  - a number that opted out is skipped `opted_out`; else one that got `maxMessages` counted sends
+ *    since `sinceIso` is skipped `frequency_cap`. Both apply to sends planned to go out (reserved
+ *    or held) and to the planned duplicates of such a send (duplicate_recipient), which share its
+ *    fate as before; the other skip reasons come first, as planned.
+ *  - a send planned `reserved` is stored `sending` with its first attempt counted: the insert IS the
+ *    claim (one winner: a concurrent run's insert of the same interaction, rule and recipient is
+ *    ignored, ON CONFLICT DO NOTHING, and returns no row), so the caller calls Telnyx for exactly
+ *    the rows returned as `sending`.
+ * The counts are of the sends stored before this statement: SQLite computes the SELECT of an INSERT
+ * that reads its own target table into a temporary table before inserting (checked with SQLite,
+ * and covered by edge-worker/test/round-trips.test.ts), so a row of this statement never counts
+ * against its planned duplicates.
+ * Returns the rows inserted; a row missing from the answer was stored by another run.
+ */
+export async function insertPlannedSends(
+  db: D1Database,
+  target: { installationId: string; interactionId: string; ticketId: string; nowIso: string },
+  rows: readonly NewSend[],
+  cap: FrequencyCapGate | null,
+): Promise<SendRow[]> {
+  if (rows.length === 0) return [];
+  const planned = rows.map((r) => ({
+    id: r.id, rule_id: r.rule_id, rule_label: r.rule_label, recipient_kind: r.recipient_kind, recipient: r.recipient,
+    from_number: r.from_number, body: r.body, segments: r.segments, encoding: r.encoding, status: r.status, reason: r.reason,
+    detail: r.detail, summary_source: r.summary_source, compose_note: r.compose_note, scheduled_for: r.scheduled_for,
+    recipient_time_zone: r.recipient_time_zone ?? null,
+  }));
+  const { results } = await db
+    .prepare(
+      `WITH planned AS (
+         SELECT value ->> 'id' AS id, value ->> 'rule_id' AS rule_id, value ->> 'rule_label' AS rule_label,
+           value ->> 'recipient_kind' AS recipient_kind, value ->> 'recipient' AS recipient, value ->> 'from_number' AS from_number,
+           value ->> 'body' AS body, value ->> 'segments' AS segments, value ->> 'encoding' AS encoding, value ->> 'status' AS status,
+           value ->> 'reason' AS reason, value ->> 'detail' AS detail, value ->> 'summary_source' AS summary_source,
+           value ->> 'compose_note' AS compose_note, value ->> 'scheduled_for' AS scheduled_for,
+           value ->> 'recipient_time_zone' AS recipient_time_zone, key AS position
+         FROM json_each(?4)
+       ),
+       gated AS (
+         SELECT planned.*, CASE
+           WHEN NOT (status IN ('reserved', 'held') OR reason = 'duplicate_recipient') THEN NULL
+           WHEN EXISTS (SELECT 1 FROM opt_outs o WHERE o.installation_id = ?1 AND o.phone = planned.recipient) THEN 'opted_out'
+           WHEN ?6 IS NOT NULL AND (SELECT COUNT(*) FROM sends s WHERE s.installation_id = ?1 AND s.recipient = planned.recipient
+                  AND s.created_at >= ?7 AND s.status IN (SELECT value FROM json_each(?9))) >= ?6 THEN 'frequency_cap'
+         END AS gate
+         FROM planned
+       )
+       INSERT INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
+         from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for,
+         recipient_time_zone, attempts, created_at, updated_at)
+       SELECT id, ?1, ?2, ?3, rule_id, rule_label, recipient_kind, recipient, from_number, body, segments, encoding,
+         CASE WHEN gate IS NOT NULL THEN 'skipped' WHEN status = 'reserved' THEN 'sending' ELSE status END,
+         CASE WHEN gate IS NOT NULL THEN gate ELSE reason END,
+         CASE gate WHEN 'opted_out' THEN 'The recipient replied STOP' WHEN 'frequency_cap' THEN ?8 ELSE detail END,
+         summary_source, compose_note,
+         CASE WHEN gate IS NOT NULL THEN NULL ELSE scheduled_for END,
+         recipient_time_zone,
+         CASE WHEN gate IS NULL AND status = 'reserved' THEN 1 ELSE 0 END,
+         ?5, ?5
+       FROM gated WHERE true ORDER BY position
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+    )
+    .bind(
+      target.installationId, target.interactionId, target.ticketId, JSON.stringify(planned), target.nowIso,
+      cap?.maxMessages ?? null, cap?.sinceIso ?? null, cap?.detail ?? null, JSON.stringify(COUNTED_STATUSES),
+    )
+    .all<SendRow>();
+  return results;
+}
+
 export async function listSendsForInteraction(db: D1Database, interactionId: string): Promise<SendRow[]> {
   const { results } = await db.prepare('SELECT * FROM sends WHERE interaction_id = ? ORDER BY rowid').bind(interactionId).all<SendRow>();
   return results;
@@ -129,24 +214,24 @@ export async function claimSend(db: D1Database, id: string, nowIso: string): Pro
     .first<SendRow>();
 }
 
-export async function recordSendOutcome(
-  db: D1Database,
-  id: string,
-  o: {
-    status: SendStatus;
-    reason?: SendReason | null;
-    detail?: string | null;
-    carrierErrorCode?: string | null;
-    telnyxMessageId?: string | null;
-    segments?: number | null;
-    cost?: TelnyxCost | null;
-    now: string;
-  },
-): Promise<boolean> {
+/** What became of a send (Telnyx's answer, a receipt, or a reason not to send). */
+export interface SendOutcome {
+  status: SendStatus;
+  reason?: SendReason | null;
+  detail?: string | null;
+  carrierErrorCode?: string | null;
+  telnyxMessageId?: string | null;
+  segments?: number | null;
+  cost?: TelnyxCost | null;
+  now: string;
+}
+
+/** The outcome write as a statement, for a caller that batches it with its own (one round trip). */
+export function recordSendOutcomeStatement(db: D1Database, id: string, o: SendOutcome): D1PreparedStatement {
   const cost = costToMicros(o.cost);
   // Forward-only: the rank of the new status must not be below the stored one. Failed and
   // delivered are final, except that a carrier receipt may settle an unknown outcome.
-  const res = await db
+  return db
     .prepare(
       `UPDATE sends SET status = ?1, reason = ?2, detail = ?3, carrier_error_code = COALESCE(?4, carrier_error_code),
          telnyx_message_id = COALESCE(?5, telnyx_message_id), segments = COALESCE(?6, segments), updated_at = ?7,
@@ -158,8 +243,12 @@ export async function recordSendOutcome(
        )`,
     )
     .bind(o.status, o.reason ?? null, o.detail ?? null, o.carrierErrorCode ?? null, o.telnyxMessageId ?? null, o.segments ?? null, o.now, id, RANK[o.status],
-      cost?.micros ?? null, cost?.currency ?? null)
-    .run();
+      cost?.micros ?? null, cost?.currency ?? null);
+}
+
+/** Records a send's outcome now; true when it moved the send (forward only). */
+export async function recordSendOutcome(db: D1Database, id: string, o: SendOutcome): Promise<boolean> {
+  const res = await recordSendOutcomeStatement(db, id, o).run();
   return res.meta.changes > 0;
 }
 
@@ -195,32 +284,6 @@ export async function findSendByTelnyxId(db: D1Database, installationId: string,
     .prepare('SELECT * FROM sends WHERE installation_id = ? AND telnyx_message_id = ?')
     .bind(installationId, messageId)
     .first<SendRow>();
-}
-
-/**
- * How many messages each number got since `sinceIso` (frequency caps), in one statement however
- * many numbers there are: lists travel as ONE JSON parameter read with json_each, never one `?`
- * per item (D1 binds at most 100 parameters per statement,
- * https://developers.cloudflare.com/d1/platform/limits/).
- */
-export async function countRecentSends(
-  db: D1Database,
-  installationId: string,
-  numbers: readonly string[],
-  sinceIso: string,
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  if (numbers.length === 0) return counts;
-  const { results } = await db
-    .prepare(
-      `SELECT recipient, COUNT(*) AS n FROM sends WHERE installation_id = ?1
-         AND recipient IN (SELECT value FROM json_each(?2))
-         AND created_at >= ?3 AND status IN (SELECT value FROM json_each(?4)) GROUP BY recipient`,
-    )
-    .bind(installationId, JSON.stringify(numbers), sinceIso, JSON.stringify(COUNTED_STATUSES))
-    .all<{ recipient: string; n: number }>();
-  for (const r of results) counts.set(r.recipient, r.n);
-  return counts;
 }
 
 /**

@@ -1,6 +1,9 @@
-// The pipeline for one ended interaction, run by the queue consumer:
-//   1. load the interaction, its end events (a conversation's end and its solve may both be
-//      there: db/interactions.ts) and its installation (done already? stop: redeliveries are no-ops)
+// The pipeline for one ended interaction, run by the queue consumer. Three D1 round trips when
+// nothing was stored for it before and its installation is cached in the isolate (issue 13):
+//   1. claim the interaction (done already? stop: redeliveries are no-ops); the claim returns its
+//      end events (a conversation's end and its solve may both be there: db/interactions.ts),
+//      how many sends are stored and its installation's row version, which finds the installation
+//      in the isolate's cache (db/installations.ts readInstallationAt)
 //   2. fetch the ticket with users and groups sideloaded (1 Zendesk call) and the ticket field
 //      metadata (cached per isolate)
 //   3. evaluate the installation's rules of those events (compiled once per rules version and
@@ -8,28 +11,28 @@
 //      rule (its sends are unique per interaction and recipient); at most
 //      RECIPIENTS_PER_INTERACTION_MAX recipients (send-budget.ts)
 //   4. per matched rule: resolve recipients, compose ONE message (summary when enabled)
-//   5. decide per recipient: reserve, hold for quiet hours, or skip with a reason
-//      (no valid number, country not allowed, duplicate, SMS not connected, opted out, frequency
-//      cap, rule disabled)
-//   6. write every decision to D1 in one batch (INSERT OR IGNORE on interaction+rule+recipient:
-//      reprocessing never adds a second send)
-//   7. send each reserved send now (claimed first, send/send-sms.ts makes the Telnyx call);
-//      enqueue send jobs for retries and for held sends, delayed until quiet hours end
-//   8. mark the interaction done (only now: a crash before it means the queue redelivers, and
-//      the stored rows and their claims make the rerun send nothing twice), unless an end event
-//      joined meanwhile: then the joining receipt's job runs it again, and only sends for rules
-//      and recipients not stored yet are added
+//   5. decide per recipient: send, hold for quiet hours or a send delay, or skip with a reason
+//      (rule disabled, no summary, no valid number, country not allowed, duplicate, SMS not
+//      connected); then, inside the statement that stores them: opted out, frequency cap
+//   6. store every decision in ONE statement (db/sends.ts insertPlannedSends: unique on
+//      interaction+rule+recipient, so reprocessing never adds a second send); a send to make now
+//      is stored `sending`, which claims it for this run alone
+//   7. make each claimed send now (send/send-sms.ts calls Telnyx); enqueue send jobs for retries
+//      and for held sends, delayed until they are due
+//   8. write Telnyx's acceptances and mark the interaction done in one batch (only now: a crash
+//      before it means the queue redelivers, and the stored rows make the rerun send nothing
+//      twice), unless an end event joined meanwhile: then the joining receipt's job runs it
+//      again, and only sends for rules and recipients not stored yet are added
 //   9. optionally add an internal note to the ticket listing what was sent (once)
 import { countryNotAllowed } from '../../../shared/phone/destination-country.ts';
 import { maskPhone } from '../../../shared/phone/normalize.ts';
 import type { Rule } from '../../../shared/schemas/rule.ts';
 import type { SendReason, SendStatus } from '../../../shared/schemas/send.ts';
 import { randomToken } from '../crypto/secrets.ts';
-import { readInstallation, type Installation } from '../db/installations.ts';
-import { claimInteraction, claimNote, finishInteraction, listInteractionEvents, type InteractionRow } from '../db/interactions.ts';
+import { readInstallationAt, type Installation } from '../db/installations.ts';
+import { claimInteraction, claimNote, finishInteraction, type InteractionRow } from '../db/interactions.ts';
 import { isErasedRecipient } from '../db/erasure.ts';
-import { listOptedOut } from '../db/opt-outs.ts';
-import { claimSend, countRecentSends, insertSendStatement, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
+import { claimSend, insertPlannedSends, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -52,15 +55,17 @@ const QUEUE_BATCH_MAX = 100;
 
 export async function processInteraction(env: Env, job: InteractionJob, nowMs: number): Promise<QueueAction> {
   const now = new Date(nowMs).toISOString();
-  // Done already (a redelivery) or unknown: nothing to do.
-  const interaction = await claimInteraction(env.DB, job.interactionId, now);
-  if (!interaction || interaction.installation_id !== job.installationId) return { action: 'ack' };
-  const installation = await readInstallation(env.DB, interaction.installation_id);
+  // Round trip 1: the claim, which also returns the end events, the number of stored sends and the
+  // installation's row version. Done already (a redelivery) or unknown: nothing to do.
+  const claimed = await claimInteraction(env.DB, job.interactionId, now);
+  if (!claimed || claimed.interaction.installation_id !== job.installationId || claimed.installationVersion === null) return { action: 'ack' };
+  const { interaction } = claimed;
+  // No round trip while this isolate holds the installation at that version.
+  const installation = await readInstallationAt(env.DB, interaction.installation_id, claimed.installationVersion);
   if (!installation) return { action: 'ack' };
-  const finish = (status: 'done' | 'failed', detail: string) =>
-    finishInteraction(env.DB, interaction.id, interaction.events_version, status, detail, now);
-  const recorded = await listInteractionEvents(env.DB, interaction.id);
-  const events = recorded.length > 0 ? recorded : [interaction.event];
+  const finish = (status: 'done' | 'failed', detail: string, alongside?: D1PreparedStatement[]) =>
+    finishInteraction(env.DB, interaction.id, interaction.events_version, status, detail, now, alongside);
+  const events = claimed.events.length > 0 ? claimed.events : [interaction.event];
 
   const ruleSet = await loadRuleSet(env.DB, installation, events);
   if (ruleSet.rules.length === 0) {
@@ -92,29 +97,49 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   }
 
   const conn = await telnyxFor(env, installation);
-  const { rows, hadStored } = await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, conn, nowMs });
-  const results = rows.length ? await env.DB.batch<SendRow>(rows.map((row) => insertSendStatement(env.DB, row))) : [];
-  // Enqueue from what is stored, not from the plan. On a rerun (rows stored before, or an insert
-  // that returned no row: a concurrent run), the stored rows are read back: a reserved one left by
-  // a crash still goes out, claimed by exactly one attempt.
-  const inserted = results.slice(0, rows.length).map((r) => r.results[0]);
-  const stored =
-    !hadStored && inserted.every((r) => r !== undefined) ? (inserted as SendRow[]) : await listSendsForInteraction(env.DB, interaction.id);
+  // A rerun (an end event joined, or a redelivery) starts from what is stored.
+  const storedBefore = claimed.storedSends > 0 ? await listSendsForInteraction(env.DB, interaction.id) : [];
+  // Erased (db/erasure.ts): what was sent is forgotten, so a rerun must not plan it again.
+  const rows = storedBefore.some((s) => isErasedRecipient(s.recipient))
+    ? []
+    : await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, conn, nowMs, stored: storedBefore });
+  // Round trip 2: the planned sends stored in one statement, opt-outs and the frequency cap
+  // applied inside it, and the ones to send now claimed by that same insert (db/sends.ts).
+  const cap = installation.settings.frequencyCap;
+  const inserted = await insertPlannedSends(
+    env.DB,
+    { installationId: installation.id, interactionId: interaction.id, ticketId: interaction.ticket_id, nowIso: now },
+    rows,
+    cap
+      ? {
+          maxMessages: cap.maxMessages,
+          sinceIso: new Date(nowMs - cap.periodHours * 3_600_000).toISOString(),
+          detail: `At most ${cap.maxMessages} per ${cap.periodHours} h to one number`,
+        }
+      : null,
+  );
+  // On a rerun, or when another run stored some of the same sends meanwhile, act on what is stored:
+  // a reserved send left by a crash still goes out, claimed by exactly one attempt; a `sending`
+  // one belongs to the run that claimed it.
+  const rerun = storedBefore.length > 0 || inserted.length < rows.length;
+  const current = rerun ? await listSendsForInteraction(env.DB, interaction.id) : inserted;
+  const claimedNow = [
+    ...inserted.filter((s) => s.status === 'sending'),
+    ...(await Promise.all(current.filter((s) => s.status === 'reserved').map((s) => claimSend(env.DB, s.id, now)))).filter(
+      (s): s is SendRow => s !== null,
+    ),
+  ];
   const jobs: Array<{ body: Job; delaySeconds?: number }> = [];
-  // Reserved sends go out from here, at once: a second queue hop would only add latency. Each is
-  // claimed first (one winner, as in a send job); what must be retried becomes a send job.
+  // Claimed sends go out from here, at once: a second queue hop would only add latency. What must
+  // be retried becomes a send job; Telnyx's acceptances are written with the finish below.
+  const acceptedWrites: D1PreparedStatement[] = [];
   const outcomes = await Promise.all(
-    stored
-      .filter((s) => s.status === 'reserved')
-      .map(async (s) => {
-        const claimed = await claimSend(env.DB, s.id, now);
-        return { id: s.id, action: claimed ? await deliverClaimed(env, installation, claimed, now, conn) : ({ action: 'ack' } as const) };
-      }),
+    claimedNow.map(async (s) => ({ id: s.id, action: await deliverClaimed(env, installation, s, now, conn, acceptedWrites) })),
   );
   for (const { id, action } of outcomes) {
     if (action.action === 'retry') jobs.push({ body: { kind: 'send', sendId: id, installationId: installation.id }, delaySeconds: action.delaySeconds });
   }
-  for (const s of stored) {
+  for (const s of current) {
     if (s.status === 'held' && s.scheduled_for) {
       const delay = Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil((Date.parse(s.scheduled_for) - nowMs) / 1000)));
       jobs.push({ body: { kind: 'send', sendId: s.id, installationId: installation.id }, delaySeconds: delay });
@@ -123,10 +148,11 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   // Cloudflare Queues takes at most 100 messages per sendBatch call
   // (https://developers.cloudflare.com/queues/platform/limits/).
   for (let i = 0; i < jobs.length; i += QUEUE_BATCH_MAX) await env.SEND_QUEUE.sendBatch(jobs.slice(i, i + QUEUE_BATCH_MAX));
-  await finish('done', `${matched.length} rule(s) matched${leftOut ? `; ${leftOut.detail}` : ''}`);
+  // Round trip 3: the sends' outcomes and the interaction's finish, one batch.
+  await finish('done', `${matched.length} rule(s) matched${leftOut ? `; ${leftOut.detail}` : ''}`, acceptedWrites);
 
   if (installation.settings.internalNoteEnabled && (await claimNote(env.DB, interaction.id))) {
-    await zendesk.addInternalNote(interaction.ticket_id, renderInternalNote(stored)).catch((err: unknown) => {
+    await zendesk.addInternalNote(interaction.ticket_id, renderInternalNote(current)).catch((err: unknown) => {
       // Best effort: the sends are already recorded; the sidebar shows them regardless.
       log('warn', 'internal note failed', { interactionId: interaction.id, error: String(err) });
     });
@@ -143,10 +169,17 @@ interface PlanInput {
   zendesk: ZendeskClient;
   conn: TelnyxConnection | null;
   nowMs: number;
+  /** The sends stored for this interaction before this run (a rerun), oldest first. */
+  stored: readonly SendRow[];
 }
 
-async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; hadStored: boolean }> {
-  const { installation, interaction, snapshot, nowMs } = p;
+/**
+ * What to store for each matched rule and recipient: send (reserved), hold, or skip with a
+ * reason. Opt-outs and the frequency cap are applied where the rows are stored (db/sends.ts
+ * insertPlannedSends), against the data of that moment, so planning reads nothing from D1.
+ */
+async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
+  const { installation, interaction, snapshot, nowMs, stored } = p;
   const settings = installation.settings;
   const now = new Date(nowMs).toISOString();
   const conn = p.conn;
@@ -156,19 +189,9 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
     ...p.matched.map((rule) => ({ rule, disabled: false, recipients: resolveRecipients(rule, snapshot, settings) })),
     ...p.disabledMatches.map((rule) => ({ rule, disabled: true, recipients: resolveRecipients(rule, snapshot, settings) })),
   ];
-  const numbers = [...new Set(planned.flatMap((x) => x.recipients.flatMap((r) => (r.ok ? [r.e164] : []))))];
-  const cap = settings.frequencyCap;
-  const [optedOut, recent] = await Promise.all([
-    listOptedOut(env.DB, installation.id, numbers),
-    cap ? countRecentSends(env.DB, installation.id, numbers, new Date(nowMs - cap.periodHours * 3_600_000).toISOString()) : new Map<string, number>(),
-  ]);
 
   const rows: NewSend[] = [];
-  // A rerun (an end event joined, or a redelivery) starts from what is stored: numbers already
-  // texted for this interaction stay "texted", and stored decisions are not planned again.
-  const stored = await listSendsForInteraction(env.DB, interaction.id);
-  // Erased (db/erasure.ts): what was sent is forgotten, so a rerun must not plan it again.
-  if (stored.some((s) => isErasedRecipient(s.recipient))) return { rows: [], hadStored: true };
+  // Numbers already texted for this interaction stay "texted", and stored decisions are not planned again.
   const decided = new Set(stored.map((s) => `${s.rule_id}|${s.recipient_kind}|${s.recipient}`));
   const textedNow = new Set<string>(stored.filter((s) => s.status !== 'skipped' && s.recipient).map((s) => s.recipient));
   for (const { rule, disabled, recipients } of planned) {
@@ -187,9 +210,7 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
       else if (notAllowed) [status, reason, detail] = ['skipped', 'country_not_allowed', notAllowed];
       else if (textedNow.has(r.e164)) [status, reason, detail] = ['skipped', 'duplicate_recipient', 'An earlier rule already texts this number for this interaction'];
       else if (!conn) [status, reason, detail] = ['skipped', 'sms_not_connected', 'Telnyx is not connected'];
-      else if (optedOut.has(r.e164)) [status, reason, detail] = ['skipped', 'opted_out', 'The recipient replied STOP'];
-      else if (cap && (recent.get(r.e164) ?? 0) >= cap.maxMessages)
-        [status, reason, detail] = ['skipped', 'frequency_cap', `At most ${cap.maxMessages} per ${cap.periodHours} h to one number`];
+      // (Then opted out, then the frequency cap: applied where the rows are stored.)
       else if (rule.sendDelayMinutes > 0) {
         // Quiet hours are checked when it is due (send-delay.ts), not now.
         [status, reason] = ['held', 'send_delay'];
@@ -203,10 +224,7 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
           detail = `Held for quiet hours until ${scheduledFor}`;
         }
       }
-      if (r.ok && status !== 'skipped') {
-        textedNow.add(r.e164);
-        recent.set(r.e164, (recent.get(r.e164) ?? 0) + 1);
-      }
+      if (r.ok && status !== 'skipped') textedNow.add(r.e164);
       rows.push({
         id: `snd_${randomToken(12)}`,
         installation_id: installation.id,
@@ -231,7 +249,7 @@ async function planSends(env: Env, p: PlanInput): Promise<{ rows: NewSend[]; had
       });
     }
   }
-  return { rows, hadStored: stored.length > 0 };
+  return rows;
 }
 
 function renderInternalNote(sends: ReadonlyArray<{ rule_label: string; recipient: string; recipient_kind: string; status: string; reason: string | null; scheduled_for: string | null }>): string {

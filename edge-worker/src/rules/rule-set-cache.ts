@@ -4,9 +4,10 @@
 // rules indexed under the interaction's event and group. So the compiled set is kept per isolate,
 // keyed by installation and end events, and trusted while the installation's `rules_version`
 // (migration 0010) is the one it was loaded at. Every rule write bumps that version in the same
-// D1 batch (http/rules-api.ts), and the interaction job reads it with the installation row it
-// reads anyway, so a change is seen by the next interaction in every isolate at no extra round
-// trip. On a miss only the rules of the interaction's events are read (rule_events index).
+// D1 batch (http/rules-api.ts); that write moves the installation's row version on (migration
+// 0013), which the interaction job's claim returns, so the job holds the current installation row
+// (read again, or cached at that version) and a change is seen by the next interaction in every
+// isolate at no extra round trip. On a miss only the rules of the interaction's events are read (rule_events index).
 //
 // Only resolved values are cached, never a pending promise (workerd refuses I/O objects shared
 // across requests; as in http/zendesk-webhook-keys.ts), so concurrent first interactions in one

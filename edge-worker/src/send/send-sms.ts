@@ -17,7 +17,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'telnyx'
 import { readInstallation, type Installation } from '../db/installations.ts';
 import { listOptedOut, recordOptOut } from '../db/opt-outs.ts';
 import { planOutageWait, releaseSendToWait } from '../db/outages.ts';
-import { claimSend, readSend, recordSendOutcome, type SendRow } from '../db/sends.ts';
+import { claimSend, readSend, recordSendOutcome, recordSendOutcomeStatement, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { webhookUrls } from '../webhook-urls.ts';
 import { log } from '../log.ts';
@@ -64,6 +64,11 @@ export async function deliverClaimed(
   // The caller's connection when it has one: decrypting credentials and building the SDK client
   // once per job instead of once per send.
   connection?: TelnyxConnection | null,
+  // When given, Telnyx's acceptance is not written here but added to this list, for the caller to
+  // write in the batch that finishes its interaction (one round trip instead of one per send).
+  // Until then the send stays `sending`: a crash in between leaves it to its receipt or the
+  // sweeper (outcome unknown), never to a second attempt.
+  acceptedWrites?: D1PreparedStatement[],
 ): Promise<QueueAction> {
   const conn = connection === undefined ? await telnyxFor(env, installation) : connection;
   if (!conn) {
@@ -87,7 +92,7 @@ export async function deliverClaimed(
       use_profile_webhooks: false,
     });
     const message = res.data;
-    await recordSendOutcome(env.DB, send.id, {
+    const accepted = recordSendOutcomeStatement(env.DB, send.id, {
       status: 'queued',
       telnyxMessageId: message?.id ?? null,
       segments: typeof message?.parts === 'number' ? message.parts : null,
@@ -96,6 +101,8 @@ export async function deliverClaimed(
       detail: null,
       now: new Date().toISOString(),
     });
+    if (acceptedWrites) acceptedWrites.push(accepted);
+    else await accepted.run();
     return { action: 'ack' };
   } catch (err) {
     await noteRateLimited(env, conn, send, err);
