@@ -46,3 +46,16 @@ END;
 
 -- 3. The claim reads the interaction's sends by interaction (how many are stored; a rerun reads
 --    them): the UNIQUE (interaction_id, rule_id, recipient_kind, recipient) index of 0002 serves it.
+
+-- 4. The daily budget counted at insert: the interaction job stores a send it makes at once with
+--    its `budget_day` already set when the day has room (db/sends.ts insertPlannedSends checks the
+--    day's count and the rows before it in the same statement), so this trigger adds it to the
+--    day's counter inside that statement, as sends_budget_count (0008) does for a send counted
+--    later by its UPDATE. A send is counted once either way: the UPDATE only sets a NULL budget_day.
+CREATE TRIGGER sends_budget_count_insert AFTER INSERT ON sends
+WHEN NEW.budget_day IS NOT NULL
+BEGIN
+  INSERT INTO daily_budget (installation_id, day, messages, cost_micros)
+  VALUES (NEW.installation_id, NEW.budget_day, 1, COALESCE(NEW.budget_cost_micros, 0))
+  ON CONFLICT (installation_id, day) DO UPDATE SET messages = messages + 1, cost_micros = cost_micros + excluded.cost_micros;
+END;

@@ -35,6 +35,9 @@ export interface SendRow {
   outage_since: string | null;
   /** The recipient's IANA zone when planned (migration 0012): quiet hours when a budget hold is released. */
   recipient_time_zone: string | null;
+  /** The UTC day the send was counted against the daily budget, and its estimated cost then (migration 0008); null until counted. */
+  budget_day: string | null;
+  budget_cost_micros: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -50,7 +53,9 @@ export type NewSend = Omit<
   | 'retry_at'
   | 'outage_since'
   | 'recipient_time_zone'
-> & { recipient_time_zone?: string | null };
+  | 'budget_day'
+  | 'budget_cost_micros'
+> & { recipient_time_zone?: string | null; /** Its estimated cost, counted against the daily budget if it goes at once. */ budget_cost_micros?: number | null };
 
 /** A message's cost as Telnyx reports it (SDK: `OutboundMessagePayload.Cost`, amount a decimal string). */
 export interface TelnyxCost {
@@ -106,6 +111,18 @@ export interface FrequencyCapGate {
   detail: string;
 }
 
+/** The installation's daily budget as the insert applies it (send/daily-budget.ts). */
+export interface DailyBudgetGate {
+  /** Today, UTC ('YYYY-MM-DD'), and when a send beyond the budget may go (the next UTC midnight). */
+  day: string;
+  releaseAtIso: string;
+  /** Messages and estimated cost (millionths) per day; null = no limit. */
+  messages: number | null;
+  costMicros: number | null;
+  /** The held send's detail, as the agent reads it. */
+  detail: string;
+}
+
 /**
  * Stores the interaction job's planned sends in ONE statement, however many there are (the rows
  * travel as one JSON parameter read with json_each: D1 binds at most 100 parameters per statement
@@ -115,10 +132,14 @@ export interface FrequencyCapGate {
  *    since `sinceIso` is skipped `frequency_cap`. Both apply to sends planned to go out (reserved
  *    or held) and to the planned duplicates of such a send (duplicate_recipient), which share its
  *    fate as before; the other skip reasons come first, as planned.
- *  - a send planned `reserved` is stored `sending` with its first attempt counted: the insert IS the
- *    claim (one winner: a concurrent run's insert of the same interaction, rule and recipient is
- *    ignored, ON CONFLICT DO NOTHING, and returns no row), so the caller calls Telnyx for exactly
- *    the rows returned as `sending`.
+ *  - a send planned `reserved` is counted against the daily budget when the day has room for it
+ *    and the sends before it in this statement (the count read once, a running sum added; the
+ *    trigger of migration 0013 adds each to the day's counter): stored `sending` with its first
+ *    attempt counted. The insert IS the claim (one winner: a concurrent run's insert of the same
+ *    interaction, rule and recipient is ignored, ON CONFLICT DO NOTHING, and returns no row), so
+ *    the caller calls Telnyx for exactly the rows returned as `sending`. One beyond the budget is
+ *    stored `held` (`budget_exceeded`) until `releaseAtIso`, as send/daily-budget.ts holds one.
+ *    D1 runs one statement at a time, so concurrent inserts cannot both take the last slot.
  * The counts are of the sends stored before this statement: SQLite computes the SELECT of an INSERT
  * that reads its own target table into a temporary table before inserting (checked with SQLite,
  * and covered by edge-worker/test/round-trips.test.ts), so a row of this statement never counts
@@ -130,14 +151,17 @@ export async function insertPlannedSends(
   target: { installationId: string; interactionId: string; ticketId: string; nowIso: string },
   rows: readonly NewSend[],
   cap: FrequencyCapGate | null,
+  budget: DailyBudgetGate,
 ): Promise<SendRow[]> {
   if (rows.length === 0) return [];
   const planned = rows.map((r) => ({
     id: r.id, rule_id: r.rule_id, rule_label: r.rule_label, recipient_kind: r.recipient_kind, recipient: r.recipient,
     from_number: r.from_number, body: r.body, segments: r.segments, encoding: r.encoding, status: r.status, reason: r.reason,
     detail: r.detail, summary_source: r.summary_source, compose_note: r.compose_note, scheduled_for: r.scheduled_for,
-    recipient_time_zone: r.recipient_time_zone ?? null,
+    recipient_time_zone: r.recipient_time_zone ?? null, cost: r.budget_cost_micros ?? 0,
   }));
+  // ?1 installation, ?2 interaction, ?3 ticket, ?4 the rows, ?5 now, ?6..?8 the frequency cap,
+  // ?9 the statuses it counts, ?10..?14 the daily budget.
   const { results } = await db
     .prepare(
       `WITH planned AS (
@@ -146,7 +170,7 @@ export async function insertPlannedSends(
            value ->> 'body' AS body, value ->> 'segments' AS segments, value ->> 'encoding' AS encoding, value ->> 'status' AS status,
            value ->> 'reason' AS reason, value ->> 'detail' AS detail, value ->> 'summary_source' AS summary_source,
            value ->> 'compose_note' AS compose_note, value ->> 'scheduled_for' AS scheduled_for,
-           value ->> 'recipient_time_zone' AS recipient_time_zone, key AS position
+           value ->> 'recipient_time_zone' AS recipient_time_zone, value ->> 'cost' AS cost, key AS position
          FROM json_each(?4)
        ),
        gated AS (
@@ -157,26 +181,41 @@ export async function insertPlannedSends(
                   AND s.created_at >= ?7 AND s.status IN (SELECT value FROM json_each(?9))) >= ?6 THEN 'frequency_cap'
          END AS gate
          FROM planned
+       ),
+       going AS (
+         SELECT gated.*, (gate IS NULL AND status = 'reserved') AS goes FROM gated
+       ),
+       budgeted AS (
+         SELECT going.*, goes AND
+           (?12 IS NULL OR COALESCE((SELECT messages FROM daily_budget b WHERE b.installation_id = ?1 AND b.day = ?10), 0)
+              + SUM(goes) OVER (ORDER BY position) <= ?12) AND
+           (?13 IS NULL OR COALESCE((SELECT cost_micros FROM daily_budget b WHERE b.installation_id = ?1 AND b.day = ?10), 0)
+              + SUM(CASE WHEN goes THEN cost ELSE 0 END) OVER (ORDER BY position) <= ?13) AS fits
+         FROM going
        )
        INSERT INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
          from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for,
-         recipient_time_zone, attempts, created_at, updated_at)
+         recipient_time_zone, attempts, budget_day, budget_cost_micros, created_at, updated_at)
        SELECT id, ?1, ?2, ?3, rule_id, rule_label, recipient_kind, recipient, from_number, body, segments, encoding,
-         CASE WHEN gate IS NOT NULL THEN 'skipped' WHEN status = 'reserved' THEN 'sending' ELSE status END,
-         CASE WHEN gate IS NOT NULL THEN gate ELSE reason END,
-         CASE gate WHEN 'opted_out' THEN 'The recipient replied STOP' WHEN 'frequency_cap' THEN ?8 ELSE detail END,
+         CASE WHEN gate IS NOT NULL THEN 'skipped' WHEN fits THEN 'sending' WHEN goes THEN 'held' ELSE status END,
+         CASE WHEN gate IS NOT NULL THEN gate WHEN goes AND NOT fits THEN 'budget_exceeded' ELSE reason END,
+         CASE gate WHEN 'opted_out' THEN 'The recipient replied STOP' WHEN 'frequency_cap' THEN ?8
+           ELSE CASE WHEN goes AND NOT fits THEN ?14 ELSE detail END END,
          summary_source, compose_note,
-         CASE WHEN gate IS NOT NULL THEN NULL ELSE scheduled_for END,
+         CASE WHEN gate IS NOT NULL THEN NULL WHEN goes AND NOT fits THEN ?11 ELSE scheduled_for END,
          recipient_time_zone,
-         CASE WHEN gate IS NULL AND status = 'reserved' THEN 1 ELSE 0 END,
+         CASE WHEN fits THEN 1 ELSE 0 END,
+         CASE WHEN fits THEN ?10 END,
+         CASE WHEN fits THEN cost END,
          ?5, ?5
-       FROM gated WHERE true ORDER BY position
+       FROM budgeted WHERE true ORDER BY position
        ON CONFLICT DO NOTHING
        RETURNING *`,
     )
     .bind(
       target.installationId, target.interactionId, target.ticketId, JSON.stringify(planned), target.nowIso,
       cap?.maxMessages ?? null, cap?.sinceIso ?? null, cap?.detail ?? null, JSON.stringify(COUNTED_STATUSES),
+      budget.day, budget.releaseAtIso, budget.messages, budget.costMicros, budget.detail,
     )
     .all<SendRow>();
   return results;

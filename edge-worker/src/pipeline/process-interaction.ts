@@ -46,6 +46,7 @@ import { buildSnapshot, type Snapshot } from './interaction-snapshot.ts';
 import { quietHoursRelease } from './quiet-hours.ts';
 import { resolveRecipients } from './recipients.ts';
 import { delayedHold } from './send-delay.ts';
+import { dailyBudgetGate, estimatedCostMicros, noteBudgetExceeded } from '../send/daily-budget.ts';
 import { deliverClaimed } from '../send/send-sms.ts';
 import { fireRules } from '../../../shared/rules/rule-set.ts';
 import { loadRuleSet } from '../rules/rule-set-cache.ts';
@@ -106,6 +107,7 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   // Round trip 2: the planned sends stored in one statement, opt-outs and the frequency cap
   // applied inside it, and the ones to send now claimed by that same insert (db/sends.ts).
   const cap = installation.settings.frequencyCap;
+  const budget = dailyBudgetGate(installation.settings, nowMs);
   const inserted = await insertPlannedSends(
     env.DB,
     { installationId: installation.id, interactionId: interaction.id, ticketId: interaction.ticket_id, nowIso: now },
@@ -117,7 +119,11 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
           detail: `At most ${cap.maxMessages} per ${cap.periodHours} h to one number`,
         }
       : null,
+    budget,
   );
+  // Sends beyond the daily budget were stored held until the next UTC day (enqueued below with
+  // the other held sends); the first of the day tells the admins.
+  if (inserted.some((s) => s.status === 'held' && s.reason === 'budget_exceeded')) await noteBudgetExceeded(env, installation, budget.day, now);
   // On a rerun, or when another run stored some of the same sends meanwhile, act on what is stored:
   // a reserved send left by a crash still goes out, claimed by exactly one attempt; a `sending`
   // one belongs to the run that claimed it.
@@ -245,6 +251,7 @@ async function planSends(env: Env, p: PlanInput): Promise<NewSend[]> {
         compose_note: message.detail,
         scheduled_for: scheduledFor,
         recipient_time_zone: r.ok ? r.timeZone : null,
+        budget_cost_micros: estimatedCostMicros(settings, message.segments),
         created_at: now,
       });
     }

@@ -17,7 +17,7 @@ import {
   type BudgetLimits,
 } from '../db/daily-budget.ts';
 import type { Installation } from '../db/installations.ts';
-import type { SendRow } from '../db/sends.ts';
+import type { DailyBudgetGate, SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { MAX_QUEUE_DELAY_S, type QueueAction } from '../jobs.ts';
 import { log } from '../log.ts';
@@ -39,11 +39,26 @@ export function estimatedCostMicros(settings: Settings, segments: number): numbe
   return Math.round(Math.max(1, segments) * settings.estimatedCostPerSegment * 1_000_000);
 }
 
+const heldDetail = (releaseAt: string) => `Daily SMS budget used up; goes out after ${releaseAt} or when an admin raises the budget`;
+
+/**
+ * Today's budget as the interaction job's insert applies it to the sends it makes at once
+ * (db/sends.ts insertPlannedSends): they are counted in that statement, so deliverClaimed finds
+ * them counted already and spends no round trip on it.
+ */
+export function dailyBudgetGate(settings: Settings, nowMs: number): DailyBudgetGate {
+  const releaseAt = new Date(nextUtcDay(nowMs)).toISOString();
+  const limits = budgetLimits(settings);
+  return { day: utcDay(nowMs), releaseAtIso: releaseAt, messages: limits.messages, costMicros: limits.costMicros, detail: heldDetail(releaseAt) };
+}
+
 /**
  * Counts a claimed send against today's budget. Returns null when it may go out; otherwise holds
  * it until the next UTC day (enqueueing its send job) and returns what the queue should do.
  */
 export async function enforceDailyBudget(env: Env, installation: Installation, send: SendRow, nowMs: number): Promise<QueueAction | null> {
+  // Counted when it was stored (the interaction job's insert) or by an earlier attempt: once only.
+  if (send.budget_day !== null) return null;
   const settings = installation.settings;
   const day = utcDay(nowMs);
   if (await countAgainstBudget(env.DB, send.id, day, estimatedCostMicros(settings, send.segments), budgetLimits(settings))) return null;
@@ -51,8 +66,21 @@ export async function enforceDailyBudget(env: Env, installation: Installation, s
   const now = new Date(nowMs).toISOString();
   const releaseMs = nextUtcDay(nowMs);
   const releaseAt = new Date(releaseMs).toISOString();
-  const held = await holdSendForBudget(env.DB, send.id, releaseAt, `Daily SMS budget used up; goes out after ${releaseAt} or when an admin raises the budget`, now);
+  const held = await holdSendForBudget(env.DB, send.id, releaseAt, heldDetail(releaseAt), now);
   if (!held) return { action: 'ack' };
+  await noteBudgetExceeded(env, installation, day, now);
+  // A hold longer than the queue's longest delay is re-enqueued when the job comes early
+  // (send-sms.ts handleUnclaimed).
+  await env.SEND_QUEUE.send(
+    { kind: 'send', sendId: send.id, installationId: installation.id },
+    { delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.max(1, Math.ceil((releaseMs - nowMs) / 1000))) },
+  );
+  return { action: 'ack' };
+}
+
+/** A send was held for the budget: the first hold of the day writes the audit entry admins see. */
+export async function noteBudgetExceeded(env: Env, installation: Installation, day: string, now: string): Promise<void> {
+  const settings = installation.settings;
   if (await markBudgetExceeded(env.DB, installation.id, day, now)) {
     await insertAuditStatement(env.DB, {
       installationId: installation.id,
@@ -68,13 +96,6 @@ export async function enforceDailyBudget(env: Env, installation: Installation, s
     }).run();
     log('warn', 'daily SMS budget used up; sends held', { installationId: installation.id, day });
   }
-  // A hold longer than the queue's longest delay is re-enqueued when the job comes early
-  // (send-sms.ts handleUnclaimed).
-  await env.SEND_QUEUE.send(
-    { kind: 'send', sendId: send.id, installationId: installation.id },
-    { delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.max(1, Math.ceil((releaseMs - nowMs) / 1000))) },
-  );
-  return { action: 'ack' };
 }
 
 /** Whether a settings change lets more through today: a limit raised or lifted, or a lower price. */
