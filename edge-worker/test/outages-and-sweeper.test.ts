@@ -235,6 +235,23 @@ function stuckSend(base: SendRow, id: string, recipient: string, status: 'reserv
   });
 }
 
+/** `count` interactions of `t` left `received` (every fourth `processing`) since `at` without a
+ * job, as a mass loss leaves them. One statement makes them all (D1 binds at most 100 parameters
+ * per statement: this one binds five). */
+async function lostInteractions(t: DeliveryTenant, count: number, at: string): Promise<string[]> {
+  await env.DB.prepare(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+     INSERT INTO interactions (id, installation_id, ticket_id, event, source, status, received_at, received_ms, updated_at)
+     SELECT 'ix_lost_' || ?2 || '_' || i, ?3, CAST(90000 + i AS TEXT), 'ticket_solved', 'trigger',
+            CASE WHEN i % 4 = 0 THEN 'processing' ELSE 'received' END, ?4, ?5, ?4
+     FROM n`,
+  )
+    .bind(count, t.subdomain, t.installationId, at, Date.parse(at))
+    .run();
+  const { results } = await env.DB.prepare('SELECT id FROM interactions WHERE installation_id = ?').bind(t.installationId).all<{ id: string }>();
+  return results.map((r) => r.id).sort();
+}
+
 /** Sweeps twice at once, as two overlapping cron runs would, and returns both reports. */
 async function sweepTwice(nowMs = Date.now()) {
   return Promise.all([sweepStuckWork(env, nowMs), sweepStuckWork(env, nowMs)]);
@@ -349,16 +366,8 @@ describe('the sweeper puts stuck work back on its path (safe twice at once)', ()
     const quiet = await createDeliveryTenant();
     const LOST_INTERACTIONS = 4 * SWEEP_BATCH + 7;
     const lostAt = ago(30 * MIN);
-    // One statement makes them all (D1 binds at most 100 parameters: the count is one of five).
-    await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
-       INSERT INTO interactions (id, installation_id, ticket_id, event, source, status, received_at, received_ms, updated_at)
-       SELECT 'ix_lost_' || ?2 || '_' || i, ?3, CAST(90000 + i AS TEXT), 'ticket_solved', 'trigger',
-              CASE WHEN i % 4 = 0 THEN 'processing' ELSE 'received' END, ?4, ?5, ?4
-       FROM n`,
-    )
-      .bind(LOST_INTERACTIONS, quiet.subdomain, quiet.installationId, lostAt, Date.parse(lostAt))
-      .run();
+    const lost = await lostInteractions(quiet, LOST_INTERACTIONS, lostAt);
+    expect(lost).toHaveLength(LOST_INTERACTIONS);
     // Sends: another rule's send of a real interaction, many times over; some held past their
     // release, some claimed `sending` by a worker that died.
     const t = await createDeliveryTenant();
@@ -373,14 +382,12 @@ describe('the sweeper puts stuck work back on its path (safe twice at once)', ()
       ...heldIds.map((id) => stuckSend(base, id, DEMO.phones.customer, 'held', lostAt)),
       ...sendingIds.map((id) => stuckSend(base, id, DEMO.phones.customer, 'sending', lostAt)),
     ]);
-    const { results: lost } = await env.DB.prepare('SELECT id FROM interactions WHERE installation_id = ?').bind(quiet.installationId).all<{ id: string }>();
-    expect(lost).toHaveLength(LOST_INTERACTIONS);
 
     const report = await sweepStuckWork(env, Date.now());
 
     // One run took every lost row, each once, in more steps than one.
     const mine = (ids: string[], of: Set<string>) => ids.filter((id) => of.has(id)).sort();
-    expect(mine(report.interactions, new Set(lost.map((r) => r.id)))).toEqual(lost.map((r) => r.id).sort());
+    expect(mine(report.interactions, new Set(lost))).toEqual(lost);
     expect(mine(report.sends, new Set(heldIds))).toEqual([...heldIds].sort());
     expect(mine(report.unknown, new Set(sendingIds))).toEqual([...sendingIds].sort());
     expect(report.steps).toBeGreaterThan(LOST_INTERACTIONS / SWEEP_BATCH);
@@ -417,9 +424,24 @@ describe('the sweeper puts stuck work back on its path (safe twice at once)', ()
     expect(sms).toHaveLength(1 + heldIds.length);
     // Nothing is left for the next run.
     const again = await sweepStuckWork(env, Date.now());
-    expect(mine(again.interactions, new Set(lost.map((r) => r.id)))).toEqual([]);
+    expect(mine(again.interactions, new Set(lost))).toEqual([]);
     expect(mine([...again.sends, ...again.unknown], new Set([...heldIds, ...sendingIds]))).toEqual([]);
   }, 200_000);
+
+  it('two runs at once over a mass loss take each row once between them, whichever run takes it', async () => {
+    const quiet = await createDeliveryTenant();
+    const lost = await lostInteractions(quiet, 3 * SWEEP_BATCH + 11, ago(30 * MIN));
+    const [a, b] = await sweepTwice();
+    const of = new Set(lost);
+    const taken = [...(a?.interactions ?? []), ...(b?.interactions ?? [])].filter((id) => of.has(id)).sort();
+    expect(taken).toEqual(lost);
+    await waitFor(async () => {
+      const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM interactions WHERE installation_id = ? AND status = 'done'")
+        .bind(quiet.installationId)
+        .first<{ n: number }>();
+      return row?.n === lost.length ? true : undefined;
+    }, 'every interaction done', 60_000);
+  }, 90_000);
 
   it('runs from the */5 Cron Trigger', async () => {
     const t = await createDeliveryTenant();
