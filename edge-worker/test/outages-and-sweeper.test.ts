@@ -13,11 +13,11 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { insertSendStatement, readSend } from '../src/db/sends.ts';
+import { insertSendStatement, readSend, type SendRow } from '../src/db/sends.ts';
 import type { Env } from '../src/env.ts';
 import type { Job } from '../src/jobs.ts';
 import worker from '../src/index.ts';
-import { sweepStuckWork } from '../src/scheduled/sweep-stuck-work.ts';
+import { SWEEP_BATCH, sweepStuckWork } from '../src/scheduled/sweep-stuck-work.ts';
 import { sendOne } from '../src/send/send-sms.ts';
 import {
   admin,
@@ -231,6 +231,39 @@ describe('ingest when D1 fails', () => {
   });
 });
 
+/** A send of `base`'s interaction whose job was lost: another rule's send (sends are unique per
+ * interaction, rule and recipient), left `reserved`, `held` (its release at `at`) or `sending`. */
+function stuckSend(base: SendRow, id: string, recipient: string, status: 'reserved' | 'held' | 'sending', at: string) {
+  return insertSendStatement(env.DB, {
+    ...base,
+    id,
+    rule_id: `${base.rule_id}-${id}`,
+    recipient,
+    status,
+    reason: status === 'held' ? 'quiet_hours' : null,
+    detail: null,
+    scheduled_for: status === 'held' ? at : null,
+    created_at: at,
+  });
+}
+
+/** `count` interactions of `t` left `received` (every fourth `processing`) since `at` without a
+ * job, as a mass loss leaves them. One statement makes them all (D1 binds at most 100 parameters
+ * per statement: this one binds five). */
+async function lostInteractions(t: DeliveryTenant, count: number, at: string): Promise<string[]> {
+  await env.DB.prepare(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+     INSERT INTO interactions (id, installation_id, ticket_id, event, source, status, received_at, received_ms, updated_at)
+     SELECT 'ix_lost_' || ?2 || '_' || i, ?3, CAST(90000 + i AS TEXT), 'ticket_solved', 'trigger',
+            CASE WHEN i % 4 = 0 THEN 'processing' ELSE 'received' END, ?4, ?5, ?4
+     FROM n`,
+  )
+    .bind(count, t.subdomain, t.installationId, at, Date.parse(at))
+    .run();
+  const { results } = await env.DB.prepare('SELECT id FROM interactions WHERE installation_id = ?').bind(t.installationId).all<{ id: string }>();
+  return results.map((r) => r.id).sort();
+}
+
 /** Sweeps twice at once, as two overlapping cron runs would, and returns both reports. */
 async function sweepTwice(nowMs = Date.now()) {
   return Promise.all([sweepStuckWork(env, nowMs), sweepStuckWork(env, nowMs)]);
@@ -303,22 +336,10 @@ describe('the sweeper puts stuck work back on its path (safe twice at once)', ()
     if (!ix || !first.sends[0]) throw new Error('no interaction');
     const base = await readSend(env.DB, t.installationId, first.sends[0].id);
     if (!base) throw new Error('no send');
-    const seed = (id: string, recipient: string, status: 'reserved' | 'held', at: string) =>
-      insertSendStatement(env.DB, {
-        ...base,
-        id,
-        rule_id: `${base.rule_id}-${id}`,
-        recipient,
-        status,
-        reason: status === 'held' ? 'quiet_hours' : null,
-        detail: null,
-        scheduled_for: status === 'held' ? at : null,
-        created_at: at,
-      }).run();
     const reservedId = `snd_stuck_reserved_${t.subdomain}`;
     const heldId = `snd_stuck_held_${t.subdomain}`;
-    await seed(reservedId, DEMO.phones.agent, 'reserved', ago(20 * MIN));
-    await seed(heldId, DEMO.phones.supervisor, 'held', ago(20 * MIN));
+    await stuckSend(base, reservedId, DEMO.phones.agent, 'reserved', ago(20 * MIN)).run();
+    await stuckSend(base, heldId, DEMO.phones.supervisor, 'held', ago(20 * MIN)).run();
     const reports = await sweepTwice();
     expect(reports.flatMap((r) => r.sends).filter((id) => id === reservedId || id === heldId).sort()).toEqual([heldId, reservedId].sort());
     for (const id of [reservedId, heldId]) {
@@ -351,6 +372,88 @@ describe('the sweeper puts stuck work back on its path (safe twice at once)', ()
     expect(await readSend(env.DB, t.installationId, send.id)).toMatchObject({ status: 'delivered', telnyx_message_id: send.telnyxMessageId });
     expect(await outbox(t)).toHaveLength(1);
   });
+
+  it('heals a mass loss of hundreds of interactions and sends in ONE run, a step of at most 50 rows each at a time', async () => {
+    // Interactions: a tenant without rules, so each healed job finishes quickly ("No rule fires").
+    const quiet = await createDeliveryTenant();
+    const LOST_INTERACTIONS = 4 * SWEEP_BATCH + 7;
+    const lostAt = ago(30 * MIN);
+    const lost = await lostInteractions(quiet, LOST_INTERACTIONS, lostAt);
+    expect(lost).toHaveLength(LOST_INTERACTIONS);
+    // Sends: another rule's send of a real interaction, many times over; some held past their
+    // release, some claimed `sending` by a worker that died.
+    const t = await createDeliveryTenant();
+    await createRules(t, deliveryRule(t));
+    await SELF.fetch(webhookRequest(t, await solvedRequest(t, T.damagedOrder)));
+    const first = await settled(t, T.damagedOrder);
+    const base = first.sends[0] && (await readSend(env.DB, t.installationId, first.sends[0].id));
+    if (!base) throw new Error('no send');
+    const heldIds = Array.from({ length: 2 * SWEEP_BATCH + 13 }, (_, i) => `snd_lost_held_${t.subdomain}_${i}`);
+    const sendingIds = Array.from({ length: SWEEP_BATCH + 9 }, (_, i) => `snd_lost_sending_${t.subdomain}_${i}`);
+    await env.DB.batch([
+      ...heldIds.map((id) => stuckSend(base, id, DEMO.phones.customer, 'held', lostAt)),
+      ...sendingIds.map((id) => stuckSend(base, id, DEMO.phones.customer, 'sending', lostAt)),
+    ]);
+
+    const report = await sweepStuckWork(env, Date.now());
+
+    // One run took every lost row, each once, in more steps than one.
+    const mine = (ids: string[], of: Set<string>) => ids.filter((id) => of.has(id)).sort();
+    expect(mine(report.interactions, new Set(lost))).toEqual(lost);
+    expect(mine(report.sends, new Set(heldIds))).toEqual([...heldIds].sort());
+    expect(mine(report.unknown, new Set(sendingIds))).toEqual([...sendingIds].sort());
+    expect(report.steps).toBeGreaterThan(LOST_INTERACTIONS / SWEEP_BATCH);
+    // Abandoned `sending` rows are settled in D1 by the run itself.
+    const { results: unknown } = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM sends WHERE installation_id = ? AND status = 'failed' AND reason = 'outcome_unknown'",
+    )
+      .bind(t.installationId)
+      .all<{ n: number }>();
+    expect(unknown[0]?.n).toBe(sendingIds.length);
+    // Every job went on the real queue: the consumer finishes each interaction and sends each held send once.
+    await waitFor(
+      async () => {
+        const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM interactions WHERE installation_id = ? AND status = 'done'")
+          .bind(quiet.installationId)
+          .first<{ n: number }>();
+        return row?.n === LOST_INTERACTIONS ? true : undefined;
+      },
+      `${LOST_INTERACTIONS} interactions done`,
+      90_000,
+    );
+    await waitFor(
+      async () => {
+        const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM sends WHERE installation_id = ? AND status IN ('held', 'reserved', 'sending')")
+          .bind(t.installationId)
+          .first<{ n: number }>();
+        return row?.n === 0 ? true : undefined;
+      },
+      'every held send sent',
+      90_000,
+    );
+    expect(await interactionOf(quiet)).toMatchObject({ status: 'done', detail: 'No rule fires on this event' });
+    const sms = await outbox(t);
+    expect(sms).toHaveLength(1 + heldIds.length);
+    // Nothing is left for the next run.
+    const again = await sweepStuckWork(env, Date.now());
+    expect(mine(again.interactions, new Set(lost))).toEqual([]);
+    expect(mine([...again.sends, ...again.unknown], new Set([...heldIds, ...sendingIds]))).toEqual([]);
+  }, 200_000);
+
+  it('two runs at once over a mass loss take each row once between them, whichever run takes it', async () => {
+    const quiet = await createDeliveryTenant();
+    const lost = await lostInteractions(quiet, 3 * SWEEP_BATCH + 11, ago(30 * MIN));
+    const [a, b] = await sweepTwice();
+    const of = new Set(lost);
+    const taken = [...(a?.interactions ?? []), ...(b?.interactions ?? [])].filter((id) => of.has(id)).sort();
+    expect(taken).toEqual(lost);
+    await waitFor(async () => {
+      const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM interactions WHERE installation_id = ? AND status = 'done'")
+        .bind(quiet.installationId)
+        .first<{ n: number }>();
+      return row?.n === lost.length ? true : undefined;
+    }, 'every interaction done', 60_000);
+  }, 90_000);
 
   it('runs from the */5 Cron Trigger', async () => {
     const t = await createDeliveryTenant();

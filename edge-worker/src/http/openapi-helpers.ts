@@ -1,4 +1,6 @@
 // Small helpers to declare routes for @hono/zod-openapi with the API's shared conventions.
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from '../../../shared/schemas/api.ts';
 
@@ -29,3 +31,13 @@ export const errors = {
 } as const;
 
 export const bearerSecurity = [{ session: [] }];
+
+/** A route only callers of some standing may use: the session's bearer security, the auth error
+ * responses and the role check (requireAdmin or requireManager, auth.ts) declared in one place. */
+export function guardedRoute<
+  P extends string,
+  R extends Omit<RouteConfig, 'path' | 'security' | 'middleware'> & { path: P },
+  M extends MiddlewareHandler,
+>(roleCheck: M, route: R) {
+  return createRoute({ ...route, security: bearerSecurity, responses: { ...route.responses, ...authErrors }, middleware: [roleCheck] as const });
+}

@@ -2,17 +2,18 @@
 //   GET  /v1/budget   (admins, supervisors) today's use of the daily SMS budget and the sends held for it
 //   POST /v1/erasure  (admins) erase everything stored about one phone number or one ticket (db/erasure.ts)
 // and who may change the limit and privacy settings (PATCH /v1/settings): admins only.
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import { maskPhone, normalizePhone } from '../../../shared/phone/normalize.ts';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { maskPhone } from '../../../shared/phone/normalize.ts';
 import { BudgetStatus, ErasureRequest, ErasureResult } from '../../../shared/schemas/privacy.ts';
 import type { SettingsPatch } from '../../../shared/schemas/settings.ts';
 import { insertAuditStatement } from '../db/audit.ts';
 import { countHeldForBudget, nextUtcDay, readDailyBudget, utcDay } from '../db/daily-budget.ts';
 import { eraseByPhone, eraseByTicket } from '../db/erasure.ts';
-import { AppError, invalid } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { requireAdmin, requireManager } from './auth.ts';
 import type { AppEnv, Caller } from './context.ts';
-import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
+import { errors, guardedRoute, jsonBody, jsonResponse } from './openapi-helpers.ts';
+import { phoneField } from './validation.ts';
 
 /** Settings that spend money or govern personal data: only Zendesk admins change them. */
 export const ADMIN_ONLY_SETTINGS = [
@@ -39,11 +40,10 @@ export function assertMayChangeLimits(caller: Caller, patch: SettingsPatch): voi
 export const privacyApi = new OpenAPIHono<AppEnv>();
 
 privacyApi.openapi(
-  createRoute({
-    method: 'get', path: '/budget', tags: ['Settings'], security: bearerSecurity,
+  guardedRoute(requireManager, {
+    method: 'get', path: '/budget', tags: ['Settings'],
     summary: "Today's use of the daily SMS budget (UTC day) and how many sends are held for it (admins and supervisors)",
-    responses: { 200: jsonResponse(BudgetStatus, 'Budget'), ...authErrors },
-    middleware: [requireManager] as const,
+    responses: { 200: jsonResponse(BudgetStatus, 'Budget') },
   }),
   async (c) => {
     const { installation } = c.get('caller');
@@ -67,13 +67,12 @@ privacyApi.openapi(
 );
 
 privacyApi.openapi(
-  createRoute({
-    method: 'post', path: '/erasure', tags: ['Settings'], security: bearerSecurity,
+  guardedRoute(requireAdmin, {
+    method: 'post', path: '/erasure', tags: ['Settings'],
     summary:
       'Erase what is stored about one phone number or one ticket: numbers and message bodies of its sends blanked, replies deleted (admins; audited). The opt-out of a number is kept.',
     request: { body: jsonBody(ErasureRequest) },
-    responses: { 200: jsonResponse(ErasureResult, 'What was removed and what was kept'), ...authErrors, 422: errors[422] },
-    middleware: [requireAdmin] as const,
+    responses: { 200: jsonResponse(ErasureResult, 'What was removed and what was kept'), 422: errors[422] },
   }),
   async (c) => {
     const caller = c.get('caller');
@@ -82,15 +81,14 @@ privacyApi.openapi(
     const now = new Date().toISOString();
     let result: ErasureResult;
     if ('phone' in body) {
-      const number = normalizePhone(body.phone, installation.settings.defaultCountry);
-      if (!number.ok) throw invalid([{ field: 'phone', reason: number.reason }]);
-      const erased = await eraseByPhone(c.env.DB, installation.id, number.e164, now);
+      const e164 = phoneField('phone', body.phone, installation.settings.defaultCountry);
+      const erased = await eraseByPhone(c.env.DB, installation.id, e164, now);
       const kept = [];
       if (erased.optOutKept) kept.push('The opt-out (STOP) of this number: it is what keeps it from being texted again');
       if (erased.configuredInRules.length) kept.push(`Rules that name this number as a recipient: ${erased.configuredInRules.join(', ')} (edit them to remove it)`);
       if (erased.configuredInSettings) kept.push('The test-number list in Settings names this number (remove it there)');
       result = {
-        subject: maskPhone(number.e164),
+        subject: maskPhone(e164),
         kind: 'phone',
         removed: { sends: erased.sends, replies: erased.replies, helpAnswers: erased.helpAnswers, auditEntries: erased.auditEntries },
         kept,

@@ -1,8 +1,8 @@
 // Helpers of the rule editor and setup screen: preview a rule's exact message for a real ticket,
 // send a test SMS, and create (or find and repair) the Zendesk webhook and triggers in one action,
 // with a health read of them (zendesk/setup.ts).
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { maskPhone, normalizePhone } from '../../../shared/phone/normalize.ts';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { maskPhone } from '../../../shared/phone/normalize.ts';
 import { normalizeSender } from '../../../shared/phone/sender.ts';
 import { compileRules, explainRules } from '../../../shared/rules/evaluate.ts';
 import { ApiError, ZendeskSetupHealth, ZendeskSetupResult } from '../../../shared/schemas/api.ts';
@@ -25,7 +25,8 @@ import { readTicketFields } from '../zendesk/ticket-fields-cache.ts';
 import { APIError } from 'telnyx';
 import { requireAdmin, requireManager } from './auth.ts';
 import type { AppEnv } from './context.ts';
-import { authErrors, bearerSecurity, errors, jsonBody, jsonResponse } from './openapi-helpers.ts';
+import { errors, guardedRoute, jsonBody, jsonResponse } from './openapi-helpers.ts';
+import { phoneField } from './validation.ts';
 import { webhookUrls } from '../webhook-urls.ts';
 import { forgetZendeskWebhookKeys } from './zendesk-webhook-keys.ts';
 import { assertMayTestText, enforceTestSendRate } from './test-send-limits.ts';
@@ -61,15 +62,13 @@ async function loadSnapshot(zendesk: ZendeskClient, installationId: string, tick
 }
 
 export const toolsApi = new OpenAPIHono<AppEnv>();
-toolsApi.use('/preview', requireManager);
-toolsApi.use('/test-send', requireManager);
 
 toolsApi.openapi(
-  createRoute({
-    method: 'post', path: '/preview', tags: ['Rules'], security: bearerSecurity,
+  guardedRoute(requireManager, {
+    method: 'post', path: '/preview', tags: ['Rules'],
     summary: "The exact message a rule would send for a ticket, and to whom (masked)",
     request: { body: jsonBody(PreviewRequest) },
-    responses: { 200: jsonResponse(PreviewResponse, 'Preview'), ...authErrors, 422: errors[422] },
+    responses: { 200: jsonResponse(PreviewResponse, 'Preview'), 422: errors[422] },
   }),
   async (c) => {
     const { installation } = c.get('caller');
@@ -102,14 +101,13 @@ toolsApi.openapi(
 );
 
 toolsApi.openapi(
-  createRoute({
-    method: 'post', path: '/test-send', tags: ['Rules'], security: bearerSecurity,
+  guardedRoute(requireManager, {
+    method: 'post', path: '/test-send', tags: ['Rules'],
     summary:
       "Send a rule's message now to your own phone (your Zendesk profile's) or a number an admin allowed in Settings; at most 5 a minute per person and 20 per account (429 with Retry-After); audited",
     request: { body: jsonBody(TestSendRequest) },
     responses: {
       200: jsonResponse(Send, 'The attempt and its outcome'),
-      ...authErrors,
       409: errors[409],
       422: errors[422],
       429: { description: 'Too many test messages; Retry-After says when to try again', content: { 'application/json': { schema: ApiError } } },
@@ -120,16 +118,15 @@ toolsApi.openapi(
     const { installation } = caller;
     const { rule, ticketId, to } = c.req.valid('json');
     const settings = installation.settings;
-    const number = normalizePhone(to, settings.defaultCountry);
-    if (!number.ok) throw invalid([{ field: 'to', reason: number.reason }]);
+    const toE164 = phoneField('to', to, settings.defaultCountry);
     // Only to a number the caller may text, and not too often (test-send-limits.ts).
     await enforceTestSendRate(c.env, caller);
-    await assertMayTestText(c.env, caller, number.e164);
+    await assertMayTestText(c.env, caller, toE164);
     const sender = normalizeSender(rule.senderNumber, settings.defaultCountry);
     if (!sender.ok) throw invalid([{ field: 'rule.senderNumber', reason: sender.reason }]);
     const conn = await telnyxFor(c.env, installation);
     if (!conn) throw new AppError('requirements_not_met', 'Connect Telnyx before sending a test message');
-    if ((await listOptedOut(c.env.DB, installation.id, [number.e164])).size > 0) {
+    if ((await listOptedOut(c.env.DB, installation.id, [toE164])).size > 0) {
       throw invalid([{ field: 'to', reason: 'This number replied STOP; it cannot be texted' }]);
     }
     let snapshot: Snapshot | null = null;
@@ -146,7 +143,7 @@ toolsApi.openapi(
     let code: string | null = null;
     let messageId: string | null = null;
     try {
-      const res = await conn.client.messages.send({ from: sender.sender, to: number.e164, text: message.text, messaging_profile_id: conn.messagingProfileId });
+      const res = await conn.client.messages.send({ from: sender.sender, to: toE164, text: message.text, messaging_profile_id: conn.messagingProfileId });
       messageId = res.data?.id ?? null;
     } catch (err) {
       status = 'failed';
@@ -160,7 +157,7 @@ toolsApi.openapi(
       actorRole: caller.role,
       action: 'test_send',
       subjectId: null,
-      changes: { to: { from: null, to: maskPhone(number.e164) }, outcome: { from: null, to: status === 'queued' ? 'queued' : `failed: ${detail}` } },
+      changes: { to: { from: null, to: maskPhone(toE164) }, outcome: { from: null, to: status === 'queued' ? 'queued' : `failed: ${detail}` } },
       now,
     }).run();
     return c.json(
@@ -170,7 +167,7 @@ toolsApi.openapi(
         ruleId: 'test',
         ruleLabel: rule.label,
         recipientKind: 'other' as const,
-        recipientMasked: maskPhone(number.e164),
+        recipientMasked: maskPhone(toE164),
         fromNumber: sender.sender,
         body: message.text,
         segments: message.segments,
@@ -192,16 +189,14 @@ toolsApi.openapi(
 );
 
 toolsApi.openapi(
-  createRoute({
-    method: 'post', path: '/setup/zendesk', tags: ['Settings'], security: bearerSecurity,
+  guardedRoute(requireAdmin, {
+    method: 'post', path: '/setup/zendesk', tags: ['Settings'],
     summary: 'Create, or find and repair, the Zendesk webhook and the "solved" / "conversation ended" triggers, and store the signing secrets (admins; safe to press again)',
     responses: {
       201: jsonResponse(ZendeskSetupResult, 'Set up with a new webhook, and the health after it'),
       200: jsonResponse(ZendeskSetupResult, 'The existing webhook was kept (triggers reused, repaired or made), and the health after it'),
-      ...authErrors,
       409: errors[409],
     },
-    middleware: [requireAdmin] as const,
   }),
   async (c) => {
     const caller = c.get('caller');
@@ -245,11 +240,10 @@ toolsApi.openapi(
 );
 
 toolsApi.openapi(
-  createRoute({
-    method: 'get', path: '/setup/zendesk', tags: ['Settings'], security: bearerSecurity,
+  guardedRoute(requireManager, {
+    method: 'get', path: '/setup/zendesk', tags: ['Settings'],
     summary: 'Whether the webhook and triggers Setup made exist and are active in Zendesk (read from Zendesk; admins and supervisors)',
-    responses: { 200: jsonResponse(ZendeskSetupHealth, 'Health'), ...authErrors },
-    middleware: [requireManager] as const,
+    responses: { 200: jsonResponse(ZendeskSetupHealth, 'Health') },
   }),
   async (c) => {
     const { installation } = c.get('caller');

@@ -10,16 +10,16 @@ import { Modal } from '@zendeskgarden/react-modals';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { Paragraph } from '@zendeskgarden/react-typography';
 import type { ErasureRequest, ErasureResult } from '../../../shared/schemas/privacy.ts';
-import { SettingsPatch, type Settings } from '../../../shared/schemas/settings.ts';
+import type { Settings } from '../../../shared/schemas/settings.ts';
 import type { SettingsPatchBody } from '../api/admin-api.ts';
 import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
-import { fromApiFields, fromZodError, type FieldErrors } from '../lib/field-errors.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { ErrorAlert } from '../ui/common.tsx';
 import { useAdmin } from './admin-context.tsx';
-import { Message, SaveOutcome, Section } from './form-parts.tsx';
+import { SaveOutcome, Section, TextField } from './form-parts.tsx';
+import { useSettingsForm } from './use-settings-form.ts';
 
 interface LimitsDraft {
   dailyMessageLimit: string;
@@ -95,54 +95,24 @@ function BudgetSection() {
 }
 
 function LimitsForm({ isAdmin }: { isAdmin: boolean }) {
-  const { api, settings: response, setSettings } = useAdmin();
-  const current = response.settings;
-  const [draft, setDraft] = useState<LimitsDraft>(() => draftOf(current));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<WorkerApiError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  async function save() {
-    setFailure(null);
-    setSaved(false);
-    const patch = limitsPatch(current, draft);
-    const parsed = SettingsPatch.safeParse(patch);
-    if (!parsed.success) return setErrors(fromZodError(parsed.error));
-    setErrors({});
-    if (Object.keys(patch).length === 0) return setSaved(true);
-    setBusy(true);
-    try {
-      const next = await api.updateSettings(patch);
-      setSettings(next);
-      setDraft(draftOf(next.settings));
-      setSaved(true);
-    } catch (reason) {
-      const error = toWorkerApiError(reason);
-      setErrors(fromApiFields(error.fields));
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { current, draft, set, errors, failure, saved, busy, save } = useSettingsForm({
+    initial: draftOf,
+    fromSettings: draftOf,
+    patchOf: limitsPatch,
+  });
 
   // "allowedCountries.1" and the like show on their list's input.
   const errorOf = (key: LimitKey) => Object.entries(errors).find(([k]) => k === key || k.startsWith(`${key}.`))?.[1];
   const input = (key: LimitKey, label: string, hint: string, type = 'text') => (
-    <Field style={{ maxWidth: 480 }}>
-      <Field.Label>{label}</Field.Label>
-      <Field.Hint>{hint}</Field.Hint>
-      <Input
-        type={type}
-        value={draft[key]}
-        validation={errorOf(key) ? 'error' : undefined}
-        onChange={(e) => {
-          setDraft((d) => ({ ...d, [key]: e.target.value }));
-          setSaved(false);
-        }}
-      />
-      <Message text={errorOf(key)} />
-    </Field>
+    <TextField
+      style={{ maxWidth: 480 }}
+      label={label}
+      hint={hint}
+      type={type}
+      value={draft[key]}
+      error={errorOf(key)}
+      onChange={(value) => set(key, value)}
+    />
   );
 
   return (

@@ -6,21 +6,20 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { getCountries } from 'libphonenumber-js/min';
 import { Button } from '@zendeskgarden/react-buttons';
-import { Checkbox, Field, Fieldset, Input, Select, Toggle } from '@zendeskgarden/react-forms';
+import { Checkbox, Field, Fieldset, Select, Toggle } from '@zendeskgarden/react-forms';
 import { Alert } from '@zendeskgarden/react-notifications';
-import { SettingsPatch } from '../../../shared/schemas/settings.ts';
 import type { ZendeskSetupHealth } from '../api/admin-api.ts';
-import { toWorkerApiError, type WorkerApiError } from '../api/errors.ts';
 import { t } from '../i18n/t.ts';
-import { fromApiFields, fromZodError, type FieldErrors } from '../lib/field-errors.ts';
+import type { FieldErrors } from '../lib/field-errors.ts';
 import { clearDraft, DRAFT_SETTINGS, draftOwner, loadDraft } from '../session/drafts.ts';
 import { useDraftKeeper, useSession } from '../session/session-provider.tsx';
 import { useAdmin } from './admin-context.tsx';
 import { DisconnectSection } from './DisconnectSection.tsx';
-import { Message, RestoredNotice, SaveOutcome, Section } from './form-parts.tsx';
+import { Message, RestoredNotice, SaveOutcome, Section, TextField } from './form-parts.tsx';
 import { RequirementsChecklist, type ZendeskSetupState } from './RequirementsChecklist.tsx';
 import { draftFromSettings, settingsPatch, StoredSettingsDraft, type SettingsDraft } from './settings-draft.ts';
 import { TelnyxSection } from './TelnyxSection.tsx';
+import { useSettingsForm } from './use-settings-form.ts';
 import { ZendeskConnectionSection } from './ZendeskConnectionSection.tsx';
 
 function countryOptions(): Array<{ code: string; name: string }> {
@@ -53,16 +52,20 @@ function settingsSlot(key: string): string | null {
 }
 
 function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
-  const { api, me, settings: response, setSettings } = useAdmin();
+  const { me } = useAdmin();
   const { location } = useSession();
-  const current = response.settings;
   const [restored] = useState(() => loadDraft(location, DRAFT_SETTINGS, draftOwner(me), StoredSettingsDraft));
   const [isRestored, setRestored] = useState(restored !== null);
-  const [draft, setDraft] = useState<SettingsDraft>(() => restored ?? draftFromSettings(current));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<WorkerApiError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { current, draft, setDraft, set, errors, setErrors, failure, setFailure, saved, busy, save } = useSettingsForm<SettingsDraft>({
+    initial: (settings) => restored ?? draftFromSettings(settings),
+    fromSettings: draftFromSettings,
+    patchOf: settingsPatch,
+    // Saved: the draft kept for the next session is no longer needed.
+    onSaved: () => {
+      clearDraft(location, DRAFT_SETTINGS);
+      setRestored(false);
+    },
+  });
   const countries = useMemo(countryOptions, []);
 
   useDraftKeeper(DRAFT_SETTINGS, () =>
@@ -75,44 +78,6 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
     setDraft(draftFromSettings(current));
     setErrors({});
     setFailure(null);
-  }
-
-  const set = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => {
-    setDraft((d) => ({ ...d, [key]: value }));
-    setSaved(false);
-  };
-
-  async function save() {
-    setFailure(null);
-    setSaved(false);
-    const patch = settingsPatch(current, draft);
-    const parsed = SettingsPatch.safeParse(patch);
-    if (!parsed.success) {
-      setErrors(fromZodError(parsed.error));
-      return;
-    }
-    setErrors({});
-    if (Object.keys(patch).length === 0) {
-      clearDraft(location, DRAFT_SETTINGS);
-      setRestored(false);
-      setSaved(true);
-      return;
-    }
-    setBusy(true);
-    try {
-      const next = await api.updateSettings(patch);
-      setSettings(next);
-      setDraft(draftFromSettings(next.settings));
-      clearDraft(location, DRAFT_SETTINGS);
-      setRestored(false);
-      setSaved(true);
-    } catch (reason) {
-      const error = toWorkerApiError(reason);
-      setErrors(fromApiFields(error.fields));
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
   }
 
   const slots: FieldErrors = {};
@@ -153,17 +118,15 @@ function SettingsSection({ isAdmin }: { isAdmin: boolean }) {
     label: string,
     props: { type?: string; hint?: string; width?: number } = {},
   ) => (
-    <Field style={{ width: props.width }}>
-      <Field.Label>{label}</Field.Label>
-      {props.hint && <Field.Hint>{props.hint}</Field.Hint>}
-      <Input
-        type={props.type ?? 'text'}
-        value={draft[key]}
-        validation={slots[slot] ? 'error' : undefined}
-        onChange={(e) => set(key, e.target.value)}
-      />
-      <Message text={slots[slot]} />
-    </Field>
+    <TextField
+      style={{ width: props.width }}
+      label={label}
+      hint={props.hint}
+      type={props.type}
+      value={draft[key]}
+      error={slots[slot]}
+      onChange={(value) => set(key, value)}
+    />
   );
 
   return (

@@ -1,8 +1,8 @@
-// Form pieces of the admin screen shared by the rule editor and the setup tab (admin bundle only;
+// Form pieces of the admin screen shared by the rule editor, the setup tab and the limits tab (admin bundle only;
 // the sidebar does not load the forms and typography packages).
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { Button } from '@zendeskgarden/react-buttons';
-import { Field } from '@zendeskgarden/react-forms';
+import { Field, Input } from '@zendeskgarden/react-forms';
 import { Alert } from '@zendeskgarden/react-notifications';
 import { LG } from '@zendeskgarden/react-typography';
 import type { WorkerApiError } from '../api/errors.ts';
@@ -12,6 +12,31 @@ import { ErrorAlert } from '../ui/common.tsx';
 /** A field's validation error, or nothing. */
 export function Message({ text }: { text: string | undefined }) {
   return text ? <Field.Message validation="error">{text}</Field.Message> : null;
+}
+
+/** A labelled text input with its hint and its validation error. */
+export function TextField(props: {
+  label: string;
+  hint?: string | undefined;
+  type?: string | undefined;
+  style?: CSSProperties | undefined;
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field style={props.style}>
+      <Field.Label>{props.label}</Field.Label>
+      {props.hint && <Field.Hint>{props.hint}</Field.Hint>}
+      <Input
+        type={props.type ?? 'text'}
+        value={props.value}
+        validation={props.error ? 'error' : undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      <Message text={props.error} />
+    </Field>
+  );
 }
 
 /** A titled part of a form; `isStacked` lays its children out in a spaced column. */
