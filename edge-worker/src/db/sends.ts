@@ -253,6 +253,41 @@ export async function claimSend(db: D1Database, id: string, nowIso: string): Pro
     .first<SendRow>();
 }
 
+/** A send claimed by a send job, with what the job needs to know besides the row. */
+export interface ClaimedSend extends SendRow {
+  /** The installation row's version (migration 0013), or null when the installation is gone. */
+  claim_installation_version: number | null;
+  /** 1 when the recipient opted out (a STOP may arrive while a send is held or waits for a retry). */
+  claim_opted_out: number;
+}
+
+/**
+ * The send job's claim, like claimSend but in one statement that also returns the installation's
+ * row version (the installation is then cached in the isolate: db/installations.ts
+ * readInstallationAt) and whether the recipient opted out, so a paced or retried send costs two
+ * round trips (this and its outcome). A held send whose hold needs checks when due (a send delay,
+ * a budget hold: pipeline/send-delay.ts) is claimed only with `checksDone`.
+ */
+export async function claimSendForJob(
+  db: D1Database,
+  installationId: string,
+  id: string,
+  nowIso: string,
+  checksDone: boolean,
+): Promise<ClaimedSend | null> {
+  return db
+    .prepare(
+      `UPDATE sends SET status = 'sending', attempts = attempts + 1, updated_at = ?1
+       WHERE id = ?2 AND installation_id = ?3 AND (status = 'reserved' OR (status = 'held' AND scheduled_for <= ?1
+         AND (?4 OR COALESCE(reason, '') NOT IN ('send_delay', 'budget_exceeded'))))
+       RETURNING *,
+         (SELECT row_version FROM installations WHERE id = sends.installation_id) AS claim_installation_version,
+         EXISTS (SELECT 1 FROM opt_outs o WHERE o.installation_id = sends.installation_id AND o.phone = sends.recipient) AS claim_opted_out`,
+    )
+    .bind(nowIso, id, installationId, checksDone ? 1 : 0)
+    .first<ClaimedSend>();
+}
+
 /** What became of a send (Telnyx's answer, a receipt, or a reason not to send). */
 export interface SendOutcome {
   status: SendStatus;

@@ -3,8 +3,8 @@
 // Planning: the send is stored `held` with reason `send_delay` and `scheduled_for` = the end of
 // the interaction + N minutes, the same hold quiet hours use, so the queue machinery is one: the
 // send job is enqueued with the delay (at most the queue's 12 h; a longer hold is re-enqueued
-// when the job comes back early, send/send-sms.ts handleUnclaimed) and claimSend takes the row
-// only once it is due.
+// when the job comes back early, send/send-sms.ts handleUnclaimed) and the send job's claim
+// takes the row only once it is due and checked.
 //
 // When it is due (sendWhenDue, before the claim), three things are checked again, in this order:
 //   1. the rule is still there and enabled; else skipped, `rule_disabled`. (Disabling or deleting
@@ -21,15 +21,15 @@
 // A send held for the daily budget (send/daily-budget.ts) gets check 3 only when it is released,
 // in the zone stored with it (sends.recipient_time_zone): no Zendesk call for a midnight release.
 import type { SendRow } from '../db/sends.ts';
-import { readSend } from '../db/sends.ts';
+import { claimSendForJob, readSend } from '../db/sends.ts';
 import { cancelHeldSend, interactionEndEvents, postponeHeldSend } from '../db/delayed-sends.ts';
 import { readInstallation, type Installation } from '../db/installations.ts';
 import { readRule } from '../db/rules.ts';
 import type { Env } from '../env.ts';
 import { AppError, UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
-import { MAX_QUEUE_DELAY_S, type QueueAction, type SendJob } from '../jobs.ts';
-import { sendOne } from '../send/send-sms.ts';
+import type { QueueAction, SendJob } from '../jobs.ts';
+import { handleUnclaimed, requeueHeldSend, sendOne, sendClaimed } from '../send/send-sms.ts';
 import type { ZendeskTicket, ZendeskUser } from '../zendesk/client.ts';
 import { zendeskFor } from '../zendesk/for-installation.ts';
 import { quietHoursRelease } from './quiet-hours.ts';
@@ -52,18 +52,22 @@ function recipientUser(send: SendRow, ticket: ZendeskTicket, users: readonly Zen
 
 /** Run a send job: the checks above for a due delayed send, then the send itself. */
 export async function sendWhenDue(env: Env, job: SendJob, nowMs: number): Promise<QueueAction> {
+  const now = new Date(nowMs).toISOString();
+  // Most send jobs (a retry, a paced send, a quiet-hours hold) need no check: claimed at once.
+  // A delayed or budget-held send that is due is left to the checks below.
+  const claimed = await claimSendForJob(env.DB, job.installationId, job.sendId, now, false);
+  if (claimed) return sendClaimed(env, claimed, now);
   const row = await readSend(env.DB, job.installationId, job.sendId);
   const due = row?.status === 'held' && row.scheduled_for !== null && Date.parse(row.scheduled_for) <= nowMs;
   // A send held for the daily budget is released at the next UTC midnight (or when an admin raises
   // the budget): quiet hours apply at that moment too, in the zone stored when it was planned.
   const budgetRelease = due && row.reason === 'budget_exceeded';
-  if (!row || !due || (row.reason !== 'send_delay' && !budgetRelease)) return sendOne(env, job, nowMs);
+  if (!row || !due || (row.reason !== 'send_delay' && !budgetRelease)) return handleUnclaimed(env, job, row, nowMs);
   const installation = await readInstallation(env.DB, row.installation_id);
   if (!installation) return { action: 'ack' };
   const verdict = budgetRelease
     ? quietVerdict(installation, row.recipient_time_zone, nowMs)
     : await checkDelayedSend(env, installation, row, nowMs);
-  const now = new Date(nowMs).toISOString();
   if (verdict.kind === 'cancel') {
     await cancelHeldSend(env.DB, installation.id, row.id, verdict.reason, verdict.detail, now);
     return { action: 'ack' };
@@ -71,9 +75,7 @@ export async function sendWhenDue(env: Env, job: SendJob, nowMs: number): Promis
   if (verdict.kind === 'wait') {
     const until = new Date(verdict.untilMs).toISOString();
     const what = budgetRelease ? 'Released from the daily budget; held' : 'Delayed send held';
-    if (await postponeHeldSend(env.DB, row.id, until, `${what} for quiet hours until ${until}`, now)) {
-      await env.SEND_QUEUE.send(job, { delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil((verdict.untilMs - nowMs) / 1000))) });
-    }
+    if (await postponeHeldSend(env.DB, row.id, until, `${what} for quiet hours until ${until}`, now)) await requeueHeldSend(env, job, verdict.untilMs, nowMs);
     return { action: 'ack' };
   }
   return sendOne(env, job, nowMs);

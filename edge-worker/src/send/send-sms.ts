@@ -14,10 +14,10 @@
 //   - 40300 (recipient sent STOP): the number is recorded opted out, the send skipped.
 //   - other 4xx: failed/telnyx_rejected with Telnyx's code and title; an agent may retry.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'telnyx';
-import { readInstallation, type Installation } from '../db/installations.ts';
-import { listOptedOut, recordOptOut } from '../db/opt-outs.ts';
+import { readInstallationAt, type Installation } from '../db/installations.ts';
+import { recordOptOut } from '../db/opt-outs.ts';
 import { planOutageWait, releaseSendToWait } from '../db/outages.ts';
-import { claimSend, readSend, recordSendOutcome, recordSendOutcomeStatement, type SendRow } from '../db/sends.ts';
+import { claimSendForJob, readSend, recordSendOutcome, recordSendOutcomeStatement, type ClaimedSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { webhookUrls } from '../webhook-urls.ts';
 import { log } from '../log.ts';
@@ -35,16 +35,24 @@ interface TelnyxErrorBody {
   errors?: Array<{ code?: string | number; title?: string; detail?: string }>;
 }
 
+/**
+ * A send job for a send whose checks, if it had any, are done: claimed and made, or put back on
+ * the queue while it is held and not due yet. (pipeline/send-delay.ts sendWhenDue runs send jobs.)
+ */
 export async function sendOne(env: Env, job: SendJob, nowMs: number): Promise<QueueAction> {
   const now = new Date(nowMs).toISOString();
-  const send = await claimSend(env.DB, job.sendId, now);
-  if (!send) return handleUnclaimed(env, job, nowMs);
-  if (send.installation_id !== job.installationId) return { action: 'ack' };
+  const send = await claimSendForJob(env.DB, job.installationId, job.sendId, now, true);
+  if (!send) return handleUnclaimed(env, job, await readSend(env.DB, job.installationId, job.sendId), nowMs);
+  return sendClaimed(env, send, now);
+}
 
-  const installation = await readInstallation(env.DB, send.installation_id);
+/** A send the send job claimed: skipped if its number opted out meanwhile, else made. */
+export async function sendClaimed(env: Env, send: ClaimedSend, now: string): Promise<QueueAction> {
+  if (send.claim_installation_version === null) return { action: 'ack' };
+  const installation = await readInstallationAt(env.DB, send.installation_id, send.claim_installation_version);
   if (!installation) return { action: 'ack' };
   // A STOP may have arrived while the send was held or waiting for a retry.
-  if ((await listOptedOut(env.DB, installation.id, [send.recipient])).size > 0) {
+  if (send.claim_opted_out) {
     await recordSendOutcome(env.DB, send.id, { status: 'skipped', reason: 'opted_out', detail: 'The recipient replied STOP', now });
     return { action: 'ack' };
   }
@@ -110,15 +118,19 @@ export async function deliverClaimed(
   }
 }
 
-async function handleUnclaimed(env: Env, job: SendJob, nowMs: number): Promise<QueueAction> {
-  const row = await readSend(env.DB, job.installationId, job.sendId);
+/** A send job that claimed nothing: a send held and not due yet waits again; anything else is done. */
+export async function handleUnclaimed(env: Env, job: SendJob, row: SendRow | null, nowMs: number): Promise<QueueAction> {
   // Held and not due yet (a hold longer than the queue's maximum delay): wait again.
   if (row?.status === 'held' && row.scheduled_for && Date.parse(row.scheduled_for) > nowMs) {
-    const delay = Math.min(MAX_QUEUE_DELAY_S, Math.ceil((Date.parse(row.scheduled_for) - nowMs) / 1000));
-    await env.SEND_QUEUE.send(job, { delaySeconds: delay });
+    await requeueHeldSend(env, job, Date.parse(row.scheduled_for), nowMs);
   }
   // Anything else was already sent, skipped or is being sent by another attempt.
   return { action: 'ack' };
+}
+
+/** The send job again when a held send is due (`untilMs`), at most the queue's longest delay from now. */
+export async function requeueHeldSend(env: Env, job: SendJob, untilMs: number, nowMs: number): Promise<void> {
+  await env.SEND_QUEUE.send(job, { delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil((untilMs - nowMs) / 1000))) });
 }
 
 function isConnectionRefused(err: APIConnectionError): boolean {
