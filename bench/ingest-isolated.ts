@@ -14,7 +14,8 @@
 // it fetches them from the Zendesk fake). Rounds alternate which worker goes first at each level,
 // so a change in the machine's load hits both; percentiles are over the pooled samples of all
 // rounds, req/s = all requests / all measured seconds. CPU per request = the measured workerd's
-// CPU from /proc over the loadgen run (warm-up requests included), its idle rate subtracted.
+// CPU from /proc over the loadgen run (warm-up requests included), its idle rate subtracted; the
+// bench process's own CPU (the servers answering each side's calls) is reported beside it.
 import { cpuMs, round } from './harness.ts';
 import type { WorkerdPids } from './harness.ts';
 import { runLoadInChild } from './loadgen.ts';
@@ -34,6 +35,12 @@ export interface IsolatedIngestSide {
   maxMs: number;
   /** Workerd CPU per request (warm-up included), idle rate subtracted (ms). */
   cpuMsPerRequest: number;
+  /**
+   * CPU of the bench process per request (ms): what answers the worker's calls (ours: the D1 and
+   * queue server; the floor: the Zendesk and Telnyx fakes). Not the Worker's, but it shares the
+   * machine's two cores with the workerd and the load generator, so it bounds both sides' req/s.
+   */
+  serverCpuMsPerRequest: number;
   statuses: Record<string, number>;
   errors: number;
   /** Each round's own figures, in order (rps, p50Ms, p99Ms). */
@@ -70,12 +77,20 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
+/** One loadgen run: its result, the measured workerd's CPU and the bench process's CPU (ms). */
+interface Run {
+  load: LoadResult;
+  cpu: number;
+  serverCpu: number;
+}
+
 async function loadOnce(
   target: IngestTarget,
   connections: number,
   o: { durationMs: number; maxRequests: number; ticketPrefix: string; tickets?: number[] },
-): Promise<{ load: LoadResult; cpu: number }> {
+): Promise<Run> {
   const c0 = cpuMs(target.pids.runtime);
+  const s0 = process.cpuUsage();
   const t0 = performance.now();
   const load = await runLoadInChild({
     url: target.url,
@@ -90,14 +105,17 @@ async function loadOnce(
   });
   const wallS = (performance.now() - t0) / 1000;
   const cpu = cpuMs(target.pids.runtime) - c0 - target.idleCpuMsPerS * wallS;
-  return { load, cpu };
+  const server = process.cpuUsage(s0);
+  return { load, cpu, serverCpu: (server.user + server.system) / 1000 };
 }
 
-function pooled(connections: number, runs: Array<{ load: LoadResult; cpu: number }>): IsolatedIngestSide {
+function pooled(connections: number, runs: Run[]): IsolatedIngestSide {
   const sample = runs.flatMap((r) => r.load.latenciesMs ?? []).sort((a, b) => a - b);
   const requests = runs.reduce((a, r) => a + r.load.requests, 0);
   const seconds = runs.reduce((a, r) => a + r.load.durationS, 0);
   const cpu = runs.reduce((a, r) => a + r.cpu, 0);
+  const serverCpu = runs.reduce((a, r) => a + r.serverCpu, 0);
+  const all = requests + WARMUP_PER_CONNECTION * connections * runs.length;
   const statuses: Record<string, number> = {};
   for (const r of runs) for (const [s, n] of Object.entries(r.load.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
   return {
@@ -108,7 +126,8 @@ function pooled(connections: number, runs: Array<{ load: LoadResult; cpu: number
     p90Ms: round(percentile(sample, 90)),
     p99Ms: round(percentile(sample, 99)),
     maxMs: round(percentile(sample, 100)),
-    cpuMsPerRequest: round(cpu / (requests + WARMUP_PER_CONNECTION * connections * runs.length), 3),
+    cpuMsPerRequest: round(cpu / all, 3),
+    serverCpuMsPerRequest: round(serverCpu / all, 3),
     statuses,
     errors: runs.reduce((a, r) => a + r.load.errors, 0),
     perRound: runs.map((r) => ({ rps: r.load.rps, p50Ms: r.load.p50Ms, p99Ms: r.load.p99Ms })),
@@ -127,7 +146,7 @@ export async function runIsolatedIngestLoad(o: {
   // Nothing of the earlier phases may be left for the accounting below.
   o.d1.take(o.d1.pending());
   const points: IsolatedIngestPoint[] = [];
-  const runs = new Map<number, { ours: Array<{ load: LoadResult; cpu: number }>; floor: Array<{ load: LoadResult; cpu: number }>; queued: number }>();
+  const runs = new Map<number, { ours: Run[]; floor: Run[]; queued: number }>();
   for (let round = 0; round < o.rounds; round++) {
     for (const connections of o.levels) {
       const acc = runs.get(connections) ?? { ours: [], floor: [], queued: 0 };

@@ -408,6 +408,7 @@ function isolatedIngestTable(ingest: IsolatedIngestResult): Table {
       `bench/ingest-isolated.ts, in the cpu section's two workerds: ours = the product's worker (bench/cpu-worker) with env.DB and env.SEND_QUEUE served over HTTP by the bench process, as D1 and Queues are remote services on Cloudflare: verify, record the receipt (1 D1 round trip), enqueue (1 queue send), 202. The queue consumer is NOT run while ours is loaded: the queue server only accumulates the messages (${ingest.points.map((p) => p.queuedMessages).join(' / ')} at ${ingest.points.map((p) => p.connections).join(' / ')} connections, then dropped).`,
       'floor: every request is a whole interaction (verify, Zendesk ticket fetch, Telnyx send, both to fakes in the bench process) before its answer.',
       `bench/loadgen.ts in its own process, ${ingest.rounds} rounds of up to ${ingest.durationMsPerRun / 1000} s / ${ingest.maxRequestsPerRun} requests per worker and level, alternating which worker goes first; percentiles over the pooled requests of the rounds, req/s = requests / measured seconds. CPU = the measured workerd (/proc schedstat) over the run, warm-up requests included, idle rate subtracted.`,
+      `The bench process answering the calls (ours: the D1 and queue server, node:sqlite; the floor: the Zendesk and Telnyx fakes) used ${ingest.points.map((p) => `${p.ours.serverCpuMsPerRequest ?? '–'} / ${p.floor.serverCpuMsPerRequest ?? '–'}`).join(', ')} ms of CPU per request (ours / floor at ${ingest.points.map((p) => p.connections).join(', ')} connections) on the same two cores, so req/s is a property of the whole machine.`,
       `Statuses: ${ingest.points.map((p) => `${p.connections} conn. ours ${statuses(p.ours.statuses)}, floor ${statuses(p.floor.statuses)}`).join('; ')}.`,
     ],
   };
@@ -637,7 +638,8 @@ function ingestGoals(o: WorkerBenchResult | null, f: FloorResult | null, isolate
         goal,
         ours: `${a.rps} req/s, p99 ${a.p99Ms} ms`,
         floor: `${b.rps} req/s, p99 ${b.p99Ms} ms`,
-        ratio: `${x(a.rps / b.rps)} / ${x(a.p99Ms / b.p99Ms)}`,
+        // Two decimals: the goal's thresholds (1x, 1.3x) sit where one decimal would round.
+        ratio: `${(a.rps / b.rps).toFixed(2)}x / ${(a.p99Ms / b.p99Ms).toFixed(2)}x`,
         met: a.rps >= b.rps && a.p99Ms <= 1.3 * b.p99Ms,
         note: `D1 and Queues served from another process, as on Cloudflare (cpu section); queue consumer not run during the load; same run, ${isolated?.rounds} alternating rounds; CPU ${a.cpuMsPerRequest} vs ${b.cpuMsPerRequest} ms/req; known installations and their imported HMAC keys cached per isolate (60 s)`,
       },
