@@ -10,6 +10,8 @@
 // per request) is measured the same way, in the same section, alternating with ours so that a
 // change in the machine's load hits both. Cases: 1 rule, and 1,000 rules (999 evaluated that
 // never match, stored straight into the database: the API path is the rules tests' business).
+// Last, webhook ingest under load against the floor in the same two workerds, queue consumer not
+// run (bench/ingest-isolated.ts).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +22,10 @@ import { demoTelnyxAccount, TELNYX_DEMO } from '../test/fakes/telnyx-data.ts';
 import { ZENDESK_DEMO } from '../test/fakes/zendesk-data.ts';
 import { cpuMs, findRuntimeEntry, findWorkerd, freePort, onCleanup, ROOT, round, startWorkerDev, removeState } from './harness.ts';
 import type { WorkerdPids } from './harness.ts';
+import { runIsolatedIngestLoad, type IsolatedIngestResult } from './ingest-isolated.ts';
 import { idleCpuRate, SmsWatcher } from './measure.ts';
 import { startRemoteD1, type RemoteD1 } from './remote-d1.ts';
-import { benchAccount, matchingRule, nonMatchingRule, pool, provisionTenant, SENDER, signedTrigger, takeTickets } from './tenants.ts';
+import { benchAccount, FIRST_BENCH_TICKET, matchingRule, nonMatchingRule, pool, provisionTenant, SENDER, signedTrigger, takeTickets } from './tenants.ts';
 import type { Tenant } from './tenants.ts';
 
 const PROVISIONING_TOKEN = 'bench-provisioning-token-0123456789';
@@ -56,6 +59,11 @@ export interface IsolatedCpuResult {
    */
   phases: { interactions: number; ingestMs: number; jobMs: number; jobAloneMs?: number };
   idleCpuMsPerS: { ours: number; floor: number };
+  /**
+   * Webhook ingest under load against the floor, same workerds, queue consumer not run
+   * (bench/ingest-isolated.ts; issue 13's ingest goal). Absent in older result files.
+   */
+  ingest?: IsolatedIngestResult;
 }
 
 const log = (line: string) => console.log(`[cpu] ${line}`);
@@ -223,6 +231,25 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
       for (let i = 0; i < probeN; i++) await expectStatus(await fetch(`${oursEntry}/__bench/noop`), 200);
       const requestMs = (cpuMs(oursPids.runtime) - q0 - idleOurs * ((performance.now() - qt0) / 1000)) / probeN;
 
+      // Ingest under load, ours against the floor (issue 13's ingest goal): bench/ingest-isolated.ts.
+      const ingest = await runIsolatedIngestLoad({
+        ours: { pids: oursPids, url: `${oursEntry}/v1/webhooks/zendesk/${one.id}`, secret: one.webhookSecret, idleCpuMsPerS: idleOurs },
+        floor: {
+          pids: floorPids,
+          url: `${floorEntry}/v1/webhooks/zendesk/${FLOOR_SUBDOMAIN}`,
+          secret: FLOOR_SECRET,
+          idleCpuMsPerS: idleFloor,
+          tickets: Array.from({ length: 20 }, (_, i) => FIRST_BENCH_TICKET + i),
+        },
+        d1,
+        levels: [1, 16, 32],
+        // Four rounds in a full run: ours and the floor are close, and one round's req/s moves by
+        // a fifth with the machine's load.
+        rounds: opts.quick ? 2 : 4,
+        durationMs: 2000,
+        maxRequests: 3000,
+      });
+
       const rulesOf = (name: string) => (name === 'floor' ? null : name.includes('1,000') ? 1000 : 1);
       return {
         rounds,
@@ -238,6 +265,7 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
         d1CallsPerInteraction,
         phases,
         idleCpuMsPerS: { ours: round(idleOurs, 2), floor: round(idleFloor, 2) },
+        ingest,
       };
     } finally {
       await ours.stop();

@@ -24,6 +24,8 @@ export interface LoadOptions {
   ticketPrefix: string;
   /** Body template: the trigger body by default, or a fixed ticket list for the floor. */
   tickets?: number[];
+  /** Also return every latency (ms), so runs can be pooled before taking percentiles. */
+  keepLatencies?: boolean;
 }
 
 export interface LoadResult {
@@ -38,6 +40,8 @@ export interface LoadResult {
   meanMs: number;
   statuses: Record<string, number>;
   errors: number;
+  /** Every measured request's latency (ms), when `keepLatencies` was asked. */
+  latenciesMs?: number[];
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -123,6 +127,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     meanMs: r(mean),
     statuses,
     errors,
+    ...(o.keepLatencies ? { latenciesMs: Array.from(sample, (v) => Math.round(v * 1000) / 1000) } : {}),
   };
 }
 

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppSizeRow } from './app-size.ts';
 import type { IsolatedCpuResult } from './cpu-isolated.ts';
+import type { IsolatedIngestResult } from './ingest-isolated.ts';
 import type { BurstResult } from './burst.ts';
-import type { D1CountResult } from './d1-count.ts';
+import type { D1Case, D1CountResult } from './d1-count.ts';
 import type { BenchResult } from './engine.ts';
 import type { FloorResult } from './floor.ts';
 import { ROOT } from './harness.ts';
@@ -153,7 +154,7 @@ export function buildTables(r: Results): Table[] {
         ];
       }),
       notes: [
-        "ours: POST on an installation without rules: verify, record the receipt, enqueue, 202; the queue consumer's short pass over each receipt runs meanwhile and is in the CPU figure (measured until the queue drained).",
+        "Informational: local emulation. ours: POST on an installation without rules: verify, record the receipt, enqueue, 202, with the local D1 and Queues emulation inside the measured workerd (on Cloudflare they are remote services); the queue consumer's short pass over each receipt runs meanwhile and is in the CPU figure (measured until the queue drained). The ingest goal uses the isolated figures (D1 and the queue served from another process, as on Cloudflare): the table 'Webhook ingest under load, the Worker alone'.",
         'floor: every request is a whole interaction (verify, Zendesk ticket fetch, Telnyx send) before its answer.',
       ],
     });
@@ -315,6 +316,7 @@ export function buildTables(r: Results): Table[] {
         `1 rule, split: ingest ${iso.phases.ingestMs} ms, job ${iso.phases.jobMs} ms per interaction (${iso.phases.interactions} webhooks, then their jobs in queue invocations of up to 10 messages)${iso.phases.jobAloneMs !== undefined ? `; the job with one message per invocation ${iso.phases.jobAloneMs} ms` : ''}.`,
       ],
     });
+    if (iso.ingest) tables.push(isolatedIngestTable(iso.ingest));
   }
   if (r.engine) {
     tables.push({
@@ -385,6 +387,33 @@ export function buildTables(r: Results): Table[] {
   return tables;
 }
 
+/** Issue 13: ingest under load with D1 and the queue served from another process, against the floor. */
+function isolatedIngestTable(ingest: IsolatedIngestResult): Table {
+  const statuses = (v: Record<string, number>) => Object.entries(v).map(([s, n]) => `${n} × ${s}`).join(', ');
+  return {
+    title: 'Webhook ingest under load, the Worker alone (D1 and the queue served by the bench process; closed loop, keep-alive, each request a new signed webhook)',
+    columns: ['connections', 'ours req/s', 'ours p50 ms', 'ours p99 ms', 'ours CPU ms/req', 'floor req/s', 'floor p50 ms', 'floor p99 ms', 'floor CPU ms/req'],
+    rows: ingest.points.map((p) => [
+      p.connections,
+      p.ours.rps,
+      p.ours.p50Ms,
+      p.ours.p99Ms,
+      p.ours.cpuMsPerRequest,
+      p.floor.rps,
+      p.floor.p50Ms,
+      p.floor.p99Ms,
+      p.floor.cpuMsPerRequest,
+    ]),
+    notes: [
+      `bench/ingest-isolated.ts, in the cpu section's two workerds: ours = the product's worker (bench/cpu-worker) with env.DB and env.SEND_QUEUE served over HTTP by the bench process, as D1 and Queues are remote services on Cloudflare: verify, record the receipt (1 D1 round trip), enqueue (1 queue send), 202. The queue consumer is NOT run while ours is loaded: the queue server only accumulates the messages (${ingest.points.map((p) => p.queuedMessages).join(' / ')} at ${ingest.points.map((p) => p.connections).join(' / ')} connections, then dropped).`,
+      'floor: every request is a whole interaction (verify, Zendesk ticket fetch, Telnyx send, both to fakes in the bench process) before its answer.',
+      `bench/loadgen.ts in its own process, ${ingest.rounds} rounds of up to ${ingest.durationMsPerRun / 1000} s / ${ingest.maxRequestsPerRun} requests per worker and level, alternating which worker goes first; percentiles over the pooled requests of the rounds, req/s = requests / measured seconds. CPU = the measured workerd (/proc schedstat) over the run, warm-up requests included, idle rate subtracted.`,
+      `The bench process answering the calls (ours: the D1 and queue server, node:sqlite; the floor: the Zendesk and Telnyx fakes) used ${ingest.points.map((p) => `${p.ours.serverCpuMsPerRequest ?? '–'} / ${p.floor.serverCpuMsPerRequest ?? '–'}`).join(', ')} ms of CPU per request (ours / floor at ${ingest.points.map((p) => p.connections).join(', ')} connections) on the same two cores, so req/s is a property of the whole machine.`,
+      `Statuses: ${ingest.points.map((p) => `${p.connections} conn. ours ${statuses(p.ours.statuses)}, floor ${statuses(p.floor.statuses)}`).join('; ')}.`,
+    ],
+  };
+}
+
 function burstTable(b: BurstResult): Table {
   return {
     title: `Bulk close paced to Telnyx: ${b.interactions.toLocaleString('en-US')} interactions, one SMS each, two numbers`,
@@ -424,7 +453,10 @@ function calls(run: { zendeskApiCalls: number | null; interactions: number }): n
 
 function stageLine(d1: D1CountResult): string {
   const c = d1.cases[0];
-  if (!c) return '–';
+  return c ? stageLineOf(c) : '–';
+}
+
+function stageLineOf(c: D1Case): string {
   return (Object.entries(c.byStage) as Array<[string, { statements: number; calls: number }]>)
     .map(([stage, v]) => `${stage} ${v.statements} statements / ${v.calls} round trips`)
     .join(', ');
@@ -487,14 +519,7 @@ export function goalsFrom(r: Omit<Results, 'goals' | 'derived'>): { goals: Goal[
       met: o ? o.zendeskCallsPerInteraction.withSummary <= 3 : null,
       note: '+ comments; + 1 write when the optional internal note is on',
     },
-    {
-      goal: 'D1 statements per interaction <= 6',
-      ours: plain ? `${plain.statements} in ${plain.calls} round trips` : '–',
-      floor: '0',
-      ratio: '',
-      met: plain ? plain.statements <= 6 : null,
-      note: plain ? stageLine(d1 as D1CountResult) : '',
-    },
+    d1Goal(plain),
     {
       goal: 'Latency <= 1.3x the floor (end to end, low rate)',
       ours: o ? `p50 ${o.lowRate.e2e.p50Ms} ms, p99 ${o.lowRate.e2e.p99Ms} ms` : '–',
@@ -534,7 +559,7 @@ export function goalsFrom(r: Omit<Results, 'goals' | 'derived'>): { goals: Goal[
       note: 'one workerd process on a 2-core machine shared with the fakes and the load generator',
     },
     ...isolatedGoals(r.isolatedCpu),
-    ...ingestGoals(o, f),
+    ...ingestGoals(o, f, r.isolatedCpu?.ingest),
   ];
   const b = r.burst;
   if (b) {
@@ -579,19 +604,58 @@ function isolatedGoals(iso: IsolatedCpuResult | null): Goal[] {
   ];
 }
 
-/** Issue 13: ingest at 16 connections, throughput at least the floor's and p99 within 1.3x. */
-function ingestGoals(o: WorkerBenchResult | null, f: FloorResult | null): Goal[] {
+/**
+ * Issue 13: "At most 5 D1 statements in at most 4 round trips per interaction with one matching
+ * rule (ingest 1 round trip; the interaction job at most 3)": met only when all four hold, from the
+ * counting worker's figures (bench/d1-count.ts) on the real code path.
+ */
+function d1Goal(plain: D1Case | undefined): Goal {
+  const ingest = plain?.byStage.ingest;
+  const job = plain?.byStage.interaction_job;
+  return {
+    goal: 'D1 statements per interaction <= 5 in <= 4 round trips (ingest 1 round trip, the interaction job <= 3)',
+    ours: plain ? `${plain.statements} in ${plain.calls} round trips` : '–',
+    floor: '0',
+    ratio: '',
+    met: plain && ingest && job ? plain.statements <= 5 && plain.calls <= 4 && ingest.calls <= 1 && job.calls <= 3 : null,
+    note: plain && ingest && job ? `one matching rule; ${stageLineOf(plain)}` : '',
+  };
+}
+
+/**
+ * Issue 13: ingest at 16 connections, throughput at least the floor's and p99 within 1.3x, both
+ * from the isolated run (D1 and Queues served from another process, as on Cloudflare). Result
+ * files from before that measurement fall back to the emulator's figures, labelled as such.
+ */
+function ingestGoals(o: WorkerBenchResult | null, f: FloorResult | null, isolated: IsolatedIngestResult | undefined): Goal[] {
+  const goal = 'Ingest at 16 connections: req/s >= the floor, p99 <= 1.3x the floor';
+  const iso = isolated?.points.find((p) => p.connections === 16);
+  if (iso) {
+    const a = iso.ours;
+    const b = iso.floor;
+    return [
+      {
+        goal,
+        ours: `${a.rps} req/s, p99 ${a.p99Ms} ms`,
+        floor: `${b.rps} req/s, p99 ${b.p99Ms} ms`,
+        // Two decimals: the goal's thresholds (1x, 1.3x) sit where one decimal would round.
+        ratio: `${(a.rps / b.rps).toFixed(2)}x / ${(a.p99Ms / b.p99Ms).toFixed(2)}x`,
+        met: a.rps >= b.rps && a.p99Ms <= 1.3 * b.p99Ms,
+        note: `D1 and Queues served from another process, as on Cloudflare (cpu section); queue consumer not run during the load; same run, ${isolated?.rounds} alternating rounds; CPU ${a.cpuMsPerRequest} vs ${b.cpuMsPerRequest} ms/req; known installations and their imported HMAC keys cached per isolate (60 s)`,
+      },
+    ];
+  }
   const a = o?.ingest.find((p) => p.connections === 16);
   const b = f?.load.find((p) => p.connections === 16);
   if (!a || !b) return [];
   return [
     {
-      goal: 'Ingest at 16 connections: req/s >= the floor, p99 <= 1.3x the floor',
+      goal,
       ours: `${a.rps} req/s, p99 ${a.p99Ms} ms`,
       floor: `${b.rps} req/s, p99 ${b.p99Ms} ms`,
       ratio: `${x(a.rps / b.rps)} / ${x(a.p99Ms / b.p99Ms)}`,
       met: a.rps >= b.rps && a.p99Ms <= 1.3 * b.p99Ms,
-      note: 'known installations and their imported HMAC keys cached per isolate (60 s); locally the receipt write and enqueue run in the emulated D1 and Queues of the same process',
+      note: 'local emulator figures (this result file has no isolated ingest run): the receipt write and enqueue run in the emulated D1 and Queues of the same process',
     },
   ];
 }
