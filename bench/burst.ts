@@ -11,12 +11,15 @@
 // (settings `senderThroughput`; the same pacing code as Telnyx's documented class rates). The
 // figure asked for, "last SMS within 1.2x of the time the pacing requires", says something about
 // the pacing only when the pacing, not the local worker, sets the pace: the local worker is one
-// workerd whose queue broker delivers one batch at a time, and it processes about 17 to 28
-// interactions/s on the shared 2-core machine (measured: BENCHMARKS.md, "Bulk close paced to
-// Telnyx"). 8/s per number (16/s together) stays below that with room for the machine's load;
+// workerd whose queue broker delivers one batch at a time, and it processes about 15 to 28
+// interactions/s on the shared 2-core machine, fewer while it also answers the burst's webhooks
+// (measured: BENCHMARKS.md, "Bulk close paced to Telnyx"). 8/s per number (16/s together) stays below that with room for the machine's load;
 // Telnyx's toll-free default (20/s per number, 40/s together) does not, so with it the case
 // measures the local worker. `--burst-rate=N` states another rate; `--burst-rate=toll-free`
 // leaves the numbers at Telnyx's default for their class.
+//
+// Analysis aid: BURST_TRACE=<dir> keeps the worker's log (worker.log) and the fake's decision per
+// request with the webhooks' send times (trace.json) of the run there.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,7 +138,7 @@ export async function runBurstBench(s: BurstSizes, queue: BurstResult['queue']):
   try {
     return await measure(stack, s, queue, join(state, 'worker.log'));
   } finally {
-    // Analysis aid: BURST_TRACE=<dir> keeps the worker's log of the run there.
+    // BURST_TRACE (see the top): the worker's log of the run.
     if (process.env.BURST_TRACE) {
       mkdirSync(process.env.BURST_TRACE, { recursive: true });
       if (existsSync(join(state, 'worker.log'))) copyFileSync(join(state, 'worker.log'), join(process.env.BURST_TRACE, 'worker.log'));
