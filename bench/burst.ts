@@ -11,7 +11,7 @@
 // (settings `senderThroughput`; the same pacing code as Telnyx's documented class rates). The
 // figure asked for, "last SMS within 1.2x of the time the pacing requires", says something about
 // the pacing only when the pacing, not the local worker, sets the pace: the local worker is one
-// workerd whose queue broker delivers one batch at a time, and it processes about 15 to 28
+// workerd whose queue broker delivers one batch at a time, and it processes about 15 to 30
 // interactions/s on the shared 2-core machine, fewer while it also answers the burst's webhooks
 // (measured: BENCHMARKS.md, "Bulk close paced to Telnyx"). 8/s per number (16/s together) stays below that with room for the machine's load;
 // Telnyx's toll-free default (20/s per number, 40/s together) does not, so with it the case
