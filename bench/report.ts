@@ -426,15 +426,18 @@ function burstTable(b: BurstResult): Table {
       ['lost / duplicates', `${b.lost} / ${b.duplicates}`],
       ['429s / unhonoured 429s', `${b.tooManyRequests} / ${b.unhonoured429s}`],
       ['last SMS after the first webhook', `${b.lastSmsS} s`],
-      ['time the pacing requires', `${b.pacingRequiredS} s (max over numbers of (SMS - burst) / rate)`],
+      ['time the pacing requires', `${b.pacingRequiredS} s (max over the numbers and the account of (SMS - burst) / rate; here the ${b.pacingLimitedBy ?? 'number'}'s)`],
       ['last SMS / pacing', `${b.ratio}x`],
-      ['achieved SMS/s per number', b.achievedPerSecond.join(' / ')],
+      ['achieved SMS/s per number', `${b.achievedPerSecond.join(' / ')} (${pacedBy(b)})`],
       ['most SMS of one number in 1 s', b.maxPerSecondWindow.join(' / ')],
       ['webhook → SMS', `p50 ${b.e2e.p50S} s, max ${b.e2e.maxS} s (the backlog waits for its slots)`],
       ['runtime CPU per interaction', `${b.cpuMsPerInteraction} ms (emulator included)`],
+      ['runtime CPU for the case', `${b.runtimeCpuS} s`],
       [
-        'runtime CPU for the case',
-        `${b.runtimeCpuS} s${b.runtimeCpuS > b.pacingRequiredS ? ': more than the pacing requires, so the local CPU set the pace' : ''}`,
+        'local queue consumer (one batch at a time)',
+        b.consumer
+          ? `${b.consumer.batches} batches, ${b.consumer.messages} messages (${b.consumer.messages - b.interactions} beyond the interactions); a batch p50 ${b.consumer.batchMsP50} ms, p90 ${b.consumer.batchMsP90} ms; running ${b.consumer.busyS} s of the ${b.lastSmsS} s`
+          : '–',
       ],
       [
         'queue consumer',
@@ -445,6 +448,16 @@ function burstTable(b: BurstResult): Table {
       'The Telnyx fake limits each number and the account to the rates the worker paces by (two messages of room for arrival jitter) and answers an over-rate send 429 10011 as Telnyx does; an unhonoured 429 is a request to a number before its last 429 reset.',
     ],
   };
+}
+
+/**
+ * Who set the pace: the pacing when the SMS left at 90 % or more of the rate it allows (the numbers'
+ * rates together, at most the account's), else the local worker.
+ */
+function pacedBy(b: BurstResult): string {
+  const allowed = Math.min(b.numbers.reduce((n, x) => n + x.perSecond, 0), b.accountPerSecond);
+  const share = b.achievedPerSecond.reduce((n, x) => n + x, 0) / allowed;
+  return share >= 0.9 ? 'the pacing set the pace' : `the local worker set the pace: ${Math.round(share * 100)} % of the rate the pacing allows`;
 }
 
 function calls(run: { zendeskApiCalls: number | null; interactions: number }): number | null {
@@ -569,7 +582,7 @@ export function goalsFrom(r: Omit<Results, 'goals' | 'derived'>): { goals: Goal[
       floor: `pacing requires ${b.pacingRequiredS} s`,
       ratio: `${b.ratio}x`,
       met: b.lost === 0 && b.duplicates === 0 && b.unhonoured429s === 0 && b.ratio <= 1.2,
-      note: `${b.numbers.map((n) => `${n.perSecond}/s`).join(' + ')}; runtime CPU for the case ${b.runtimeCpuS} s (one workerd${b.runtimeCpuS > b.pacingRequiredS ? ': the local CPU, not the pacing, set the pace' : ''}); the floor has no pacing`,
+      note: `${b.numbers.map((n) => `${n.perSecond}/s`).join(' + ')} per number; ${pacedBy(b)}; the floor has no pacing`,
     });
   }
   return { goals, derived };

@@ -9,7 +9,8 @@
 //   npm run bench -- --only=ours,d1   some sections: size, app, engine, rules, summary, floor, ours, d1, cpu,
 //                                     burst (written to bench-results/latest-partial.json)
 //   npm run bench -- --only=burst     the bulk close alone (5,000 interactions; 1,000 with --quick);
-//                                     --burst-rate=N paces both numbers at N/s (per-number override)
+//                                     --burst-rate=N paces both numbers at N/s (per-number override;
+//                                     default 8, bench/burst.ts), --burst-rate=toll-free at Telnyx's 20/s
 //   npm run bench -- --no-md          do not touch BENCHMARKS.md
 //   npm run bench -- --from-json      no measuring: render the tables and BENCHMARKS.md again from
 //                                     bench-results/latest.json (after a change to report.ts)
@@ -143,7 +144,7 @@ async function main(): Promise<number> {
   const d1 = await section('d1', () => runD1Count({ quick }));
   const isolatedCpu = await section('cpu', () => runIsolatedCpuBench({ quick }));
   const burstRate = args.find((a) => a.startsWith('--burst-rate='))?.slice('--burst-rate='.length);
-  const burst = await section('burst', () => runBurstBench(burstSizes(quick, burstRate ? Number(burstRate) : null), queueSettings()));
+  const burst = await section('burst', () => runBurstBench(burstSizes(quick, burstRate), queueSettings()));
 
   const meta: Meta = {
     command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
