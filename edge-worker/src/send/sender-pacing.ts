@@ -24,13 +24,25 @@ export const MAX_SLOT_WAIT_MS = 2000;
 /** When the pacer cannot be reached: try again after this long (nothing was sent). */
 const PACER_DOWN_RETRY_S = 5;
 
+/**
+ * Pacer names by SDK client, computed once per client (issue 13): telnyxFor keeps one client per
+ * installation and API key in the isolate, so the hash is not redone for every send. A client's
+ * API key never changes; a new key makes a new client. Weak: the name goes with its client. Only
+ * the name (a string) is kept; the stub is made per call, as a stub belongs to its request.
+ */
+const pacerNames = new WeakMap<object, string>();
+
 /** The pacer of the connection's Telnyx account: named by a hash of the API key (never the key). */
 async function pacerFor(env: Env, conn: TelnyxConnection): Promise<DurableObjectStub<SenderPacer>> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(conn.client.apiKey ?? ''));
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  let name = pacerNames.get(conn.client);
+  if (name === undefined) {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(conn.client.apiKey ?? ''));
+    name = `telnyx-account:${[...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    pacerNames.set(conn.client, name);
+  }
   // env.ts is the bottom layer and cannot name the class; the binding is declared for it (wrangler.toml).
   const namespace = env.SEND_PACER as unknown as DurableObjectNamespace<SenderPacer>;
-  return namespace.get(namespace.idFromName(`telnyx-account:${hex}`));
+  return namespace.get(namespace.idFromName(name));
 }
 
 /**
