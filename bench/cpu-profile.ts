@@ -6,7 +6,7 @@
 // .cpuprofile (open it in Chrome DevTools' Performance panel) and summarised: self time by module
 // of the bundle (esbuild marks each module with a `// path` comment) and by function.
 // Not part of `npm run bench` (profiling slows the isolate; the figures are shares, not costs):
-//   node bench/cpu-profile.ts [--interactions=200] [--rules=1] [--sampling-us=250] [--out=bench-results/cpu.cpuprofile]
+//   node bench/cpu-profile.ts [--interactions=200] [--rules=1] [--sampling-us=250] [--jobs-batch=N] [--out=bench-results/cpu.cpuprofile]
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,8 @@ const INTERACTIONS = Number(arg('interactions', '200'));
 const RULES = Number(arg('rules', '1'));
 const OUT = arg('out', join(ROOT, 'bench-results', 'cpu.cpuprofile'));
 const SAMPLING_US = Number(arg('sampling-us', '250'));
+/** > 0: profile the queue jobs alone, in invocations of this many messages (the webhooks go first, unprofiled). */
+const JOBS_BATCH = Number(arg('jobs-batch', '0'));
 const CONCURRENCY = 4;
 
 interface CallFrame {
@@ -247,23 +249,33 @@ async function main(): Promise<void> {
     });
     storeRules(d1, tenant.id, RULES);
     const watcher = await new SmsWatcher(fakes.telnyxUrl).start();
-    const interact = async (tickets: number[]) => {
-      await pool(tickets, CONCURRENCY, async (ticket) => {
-        const { headers, body } = signedTrigger(tenant.webhookSecret, ticket);
-        const res = await fetch(`${entry}/v1/webhooks/zendesk/${tenant.id}`, { method: 'POST', headers, body });
-        if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
-        for (let m = d1.take(10); m.length > 0; m = d1.take(10)) {
-          const due = m.filter((x) => x.delaySeconds === 0);
-          if (!due.length) continue;
-          const q = await fetch(`${entry}/__bench/queue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: due }) });
-          if (q.status !== 200) throw new Error(`queue answered ${q.status}: ${await q.text()}`);
-        }
-      });
-      return watcher.waitFor(
+    const webhook = async (ticket: number) => {
+      const { headers, body } = signedTrigger(tenant.webhookSecret, ticket);
+      const res = await fetch(`${entry}/v1/webhooks/zendesk/${tenant.id}`, { method: 'POST', headers, body });
+      if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+    };
+    /** Queue invocations of up to `batch` due messages until none is left (as bench/cpu-isolated.ts). */
+    const drain = async (batch: number) => {
+      for (let m = d1.take(batch); m.length > 0; m = d1.take(batch)) {
+        const due = m.filter((x) => x.delaySeconds === 0);
+        if (!due.length) continue;
+        const q = await fetch(`${entry}/__bench/queue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: due }) });
+        if (q.status !== 200) throw new Error(`queue answered ${q.status}: ${await q.text()}`);
+      }
+    };
+    const sms = (tickets: number[]) =>
+      watcher.waitFor(
         tickets.map((t) => `cpuprofile ${t}`),
         10_000,
         pids.runtime,
       );
+    // As the cpu section's rounds: each webhook, then the queue's due messages (CONCURRENCY in flight).
+    const interact = async (tickets: number[]) => {
+      await pool(tickets, CONCURRENCY, async (ticket) => {
+        await webhook(ticket);
+        await drain(10);
+      });
+      return sms(tickets);
     };
     // Warm-up: isolate, per-isolate caches, JIT.
     await interact(takeTickets(tenant, 20));
@@ -275,9 +287,18 @@ async function main(): Promise<void> {
     const session = await cdp(target.webSocketDebuggerUrl);
     await session.send('Profiler.enable');
     await session.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
-    await session.send('Profiler.start');
     const tickets = takeTickets(tenant, INTERACTIONS);
-    const missing = await interact(tickets);
+    let missing: string[];
+    if (JOBS_BATCH > 0) {
+      // The jobs alone: the webhooks first (not profiled), then queue invocations of JOBS_BATCH.
+      await pool(tickets, CONCURRENCY, webhook);
+      await session.send('Profiler.start');
+      await drain(JOBS_BATCH);
+      missing = await sms(tickets);
+    } else {
+      await session.send('Profiler.start');
+      missing = await interact(tickets);
+    }
     const { profile } = await session.send<{ profile: Profile }>('Profiler.stop');
     session.close();
     mkdirSync(dirname(OUT), { recursive: true });
