@@ -1,7 +1,6 @@
 // Reads a request body with a hard cap while it streams: a declared Content-Length over the cap is
-// refused before anything is read, one within it is read whole, and a body without one (chunked)
-// is read chunk by chunk and cancelled as soon as the cap is passed, so an oversized body is never
-// held whole in memory.
+// refused before anything is read, and a body without one (chunked) is read chunk by chunk and
+// cancelled as soon as the cap is passed, so an oversized body is never held whole in memory.
 export type CappedBody = { ok: true; text: string } | { ok: false; reason: 'too_large'; readBytes: number };
 
 export async function readBodyCapped(request: Request, maxBytes: number): Promise<CappedBody> {
@@ -11,12 +10,6 @@ export async function readBodyCapped(request: Request, maxBytes: number): Promis
     return { ok: false, reason: 'too_large', readBytes: 0 };
   }
   if (!request.body) return { ok: true, text: '' };
-  // A declared length within the cap (and no content coding that could change the size): HTTP
-  // framing ends the body at that length, so it is read whole by the runtime in one call; the
-  // chunk loop below costs the webhook a visible share of its CPU (issue 13, bench/cpu-profile.ts).
-  if (declared !== null && /^\d+$/.test(declared) && !request.headers.has('content-encoding')) {
-    return { ok: true, text: await request.text() };
-  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
