@@ -51,6 +51,8 @@ export interface IsolatedCpuResult {
   d1CallMs: number;
   /** Workerd CPU of one inbound request with an empty answer (miniflare's entry included), for scale (ms). */
   requestMs?: number;
+  /** Workerd CPU of one send-slot call to the send pacer, both sides (it runs in the same workerd here) (ms). */
+  pacerCallMs?: number;
   /** D1 round trips served per interaction with 1 rule (ingest + job). */
   d1CallsPerInteraction: number;
   /**
@@ -249,6 +251,11 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
         durationMs: 2000,
         maxRequests: 3000,
       });
+      // One send-slot call to the send pacer (a Durable Object of its own, a rate never reached).
+      const s0 = cpuMs(oursPids.runtime);
+      const st0 = performance.now();
+      await expectStatus(await fetch(`${oursEntry}/__bench/pacer-probe?n=${probeN}`), 200);
+      const pacerCallMs = (cpuMs(oursPids.runtime) - s0 - idleOurs * ((performance.now() - st0) / 1000)) / probeN;
 
       const rulesOf = (name: string) => (name === 'floor' ? null : name.includes('1,000') ? 1000 : 1);
       return {
@@ -262,6 +269,7 @@ export async function runIsolatedCpuBench(opts: { quick: boolean }): Promise<Iso
         })),
         d1CallMs: round(d1CallMs, 3),
         requestMs: round(requestMs, 3),
+        pacerCallMs: round(pacerCallMs, 3),
         d1CallsPerInteraction,
         phases,
         idleCpuMsPerS: { ours: round(idleOurs, 2), floor: round(idleFloor, 2) },

@@ -289,6 +289,8 @@ export async function startWorkerDev(opts: {
   logFile: string;
   port?: number;
   migrate?: boolean;
+  /** Wrangler's DevTools inspector on this port (bench/cpu-profile.ts takes a CPU profile through it). */
+  inspectorPort?: number;
 }): Promise<WorkerDev> {
   if (!existsSync(opts.config)) throw new Error(`missing ${opts.config}`);
   if (opts.migrate) {
@@ -314,6 +316,7 @@ export async function startWorkerDev(opts: {
       '--persist-to',
       opts.persistDir,
       '--show-interactive-dev-session=false',
+      ...(opts.inspectorPort ? ['--inspector-port', String(opts.inspectorPort)] : []),
       ...Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
     ],
     { logFile: opts.logFile },

@@ -312,6 +312,9 @@ export function buildTables(r: Results): Table[] {
         ...(iso.requestMs !== undefined
           ? [`One inbound request with an empty answer costs this workerd ${iso.requestMs} ms (miniflare's entry worker included): ours pays it for the webhook and for each queue invocation, the floor once per interaction.`]
           : []),
+        ...(iso.pacerCallMs !== undefined
+          ? [`One send-slot call to the send pacer (a Durable Object) costs this workerd ${iso.pacerCallMs} ms, the caller's and the object's side together (on Cloudflare the object runs apart): ours pays it once per SMS.`]
+          : []),
         `Each D1 call is an HTTP round trip from the workerd here: ${iso.d1CallMs} ms of the Worker's CPU (probe: SELECT 1), ${iso.d1CallsPerInteraction} calls per interaction = ${(iso.d1CallMs * iso.d1CallsPerInteraction).toFixed(1)} ms of the figure. The real binding also serialises each query in the isolate, over an internal RPC rather than a TCP socket, so the figure is an upper bound of what Cloudflare bills.`,
         `1 rule, split: ingest ${iso.phases.ingestMs} ms, job ${iso.phases.jobMs} ms per interaction (${iso.phases.interactions} webhooks, then their jobs in queue invocations of up to 10 messages)${iso.phases.jobAloneMs !== undefined ? `; the job with one message per invocation ${iso.phases.jobAloneMs} ms` : ''}.`,
       ],

@@ -11,10 +11,16 @@
 //                         its queue server (up to 10: max_batch_size in /wrangler.toml).
 //   GET  /__bench/d1-probe?n=  n sequential `SELECT 1` round trips (the cost of one D1 call here).
 //   GET  /__bench/noop    an empty answer.
+//   GET  /__bench/pacer-probe?n=  n sequential send-slot calls to a SenderPacer of its own, at a
+//                         rate that never waits (the cost of one pacer round trip here, both sides).
 // Bench only.
 import type { Env } from '../../edge-worker/src/env.ts';
 import worker from '../../edge-worker/src/index.ts';
 import type { Job } from '../../edge-worker/src/jobs.ts';
+import type { SenderPacer } from '../../edge-worker/src/send/sender-pacer.ts';
+
+// The product's Durable Object classes, exported from this entry as wrangler.toml declares them.
+export { SenderPacer } from '../../edge-worker/src/index.ts';
 
 interface BenchEnv extends Omit<Env, 'DB' | 'SEND_QUEUE'> {
   REMOTE_D1_URL: string;
@@ -140,6 +146,14 @@ export default {
       const n = Number(url.searchParams.get('n') ?? '1');
       const db = remoteDb(env.REMOTE_D1_URL);
       for (let i = 0; i < n; i++) await db.prepare('SELECT 1 AS one').first();
+      return Response.json({ n });
+    }
+    if (url.pathname === '/__bench/pacer-probe') {
+      const n = Number(url.searchParams.get('n') ?? '1');
+      const namespace = env.SEND_PACER as unknown as DurableObjectNamespace<SenderPacer>;
+      const pacer = namespace.get(namespace.idFromName('bench-pacer-probe'));
+      const rate = { perSecond: 1_000_000, burst: 1_000_000 };
+      for (let i = 0; i < n; i++) await pacer.takeSlot({ sender: '+15550000000', senderRate: rate, accountRate: rate, maxWaitMs: 0 });
       return Response.json({ n });
     }
     return worker.fetch(request as Parameters<typeof worker.fetch>[0], envFor(env), ctx);

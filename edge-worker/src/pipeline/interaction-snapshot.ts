@@ -52,6 +52,23 @@ function toFieldValues(value: unknown, field: ZendeskTicketField | undefined): {
   return option ? { match: [s, option.name], display: option.name } : { match: s, display: s };
 }
 
+/**
+ * Field metadata by id, per field list. The list is the per-isolate cached one
+ * (zendesk/ticket-fields-cache.ts): the same array for every interaction until it is refreshed, so
+ * an account's hundreds of fields are indexed once per list, not once per interaction. Derived
+ * data only, keyed weakly by the list itself: a refreshed list gets its own index.
+ */
+const fieldIndexes = new WeakMap<readonly ZendeskTicketField[], Map<ZendeskTicketField['id'], ZendeskTicketField>>();
+
+function fieldIndex(fields: readonly ZendeskTicketField[]): Map<ZendeskTicketField['id'], ZendeskTicketField> {
+  let index = fieldIndexes.get(fields);
+  if (!index) {
+    index = new Map(fields.map((f) => [f.id, f]));
+    fieldIndexes.set(fields, index);
+  }
+  return index;
+}
+
 export function buildSnapshot(input: {
   event: EndEvent;
   ticket: ZendeskTicket;
@@ -61,7 +78,7 @@ export function buildSnapshot(input: {
 }): Snapshot {
   const { ticket } = input;
   const userById = new Map(input.users.map((u) => [u.id, u]));
-  const fieldById = new Map(input.ticketFields.map((f) => [f.id, f]));
+  const fieldById = fieldIndex(input.ticketFields);
   const assignee = ticket.assignee_id ? (userById.get(ticket.assignee_id) ?? null) : null;
   const requester = ticket.requester_id ? (userById.get(ticket.requester_id) ?? null) : null;
   const group = ticket.group_id ? input.groups.find((g) => g.id === ticket.group_id) : undefined;

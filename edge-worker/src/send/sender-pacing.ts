@@ -24,13 +24,30 @@ export const MAX_SLOT_WAIT_MS = 2000;
 /** When the pacer cannot be reached: try again after this long (nothing was sent). */
 const PACER_DOWN_RETRY_S = 5;
 
+/**
+ * Pacer ids by SDK client, made once per client (issue 13: hashing the key and idFromName were a
+ * visible share of each send's CPU, bench/cpu-profile.ts). telnyxFor keeps one client per
+ * installation in the isolate, and a client's API key never changes (a new key makes a new
+ * client), so its pacer never changes either. Safe across requests: a DurableObjectId holds no
+ * I/O object of the request that made it (an ActorId, unlike the stub, which holds the request's
+ * outgoing channel and is made per call here: DurableObjectId and DurableObject in
+ * https://github.com/cloudflare/workerd/blob/main/src/workerd/api/actor.h). Kept with the
+ * namespace it belongs to, and made again for another one. Weak: it goes with its client.
+ */
+const pacerIds = new WeakMap<object, { namespace: DurableObjectNamespace<SenderPacer>; id: DurableObjectId }>();
+
 /** The pacer of the connection's Telnyx account: named by a hash of the API key (never the key). */
 async function pacerFor(env: Env, conn: TelnyxConnection): Promise<DurableObjectStub<SenderPacer>> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(conn.client.apiKey ?? ''));
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
   // env.ts is the bottom layer and cannot name the class; the binding is declared for it (wrangler.toml).
   const namespace = env.SEND_PACER as unknown as DurableObjectNamespace<SenderPacer>;
-  return namespace.get(namespace.idFromName(`telnyx-account:${hex}`));
+  let known = pacerIds.get(conn.client);
+  if (!known || known.namespace !== namespace) {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(conn.client.apiKey ?? ''));
+    const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    known = { namespace, id: namespace.idFromName(`telnyx-account:${hex}`) };
+    pacerIds.set(conn.client, known);
+  }
+  return namespace.get(known.id);
 }
 
 /**

@@ -25,20 +25,61 @@ export interface TelnyxConnection {
 }
 
 export function createTelnyx(apiKey: string, baseUrl: string, timeoutMs = 10_000): Telnyx {
-  return new Telnyx({ apiKey, baseURL: baseUrl, maxRetries: 0, timeout: timeoutMs });
+  return new Telnyx({
+    apiKey,
+    baseURL: baseUrl,
+    maxRetries: 0,
+    timeout: timeoutMs,
+    // Never from the environment (the SDK reads TELNYX_CLIENT_ID / _SECRET by default): with them
+    // it would authenticate by OAuth and keep a token promise in the client (see telnyxFor's cache).
+    clientID: null,
+    clientSecret: null,
+    // The global fetch looked up per call, not captured when the client is made (telnyxFor's cache).
+    fetch: (input, init) => fetch(input, init),
+  });
 }
 
-/** The installation's Telnyx connection, or null when SMS is not set up. */
+/**
+ * Connections made in this isolate, by installation id (issue 13). Building one costs more CPU
+ * than the rest of a send job's JavaScript: decrypting the sealed credentials (WebCrypto), parsing
+ * them, and constructing the SDK client, which instantiates every API resource class it has
+ * (measured with bench/cpu-profile.ts). Why reusing one across requests is safe:
+ *  - It is used only while everything it was made from is unchanged: the sealed credentials as
+ *    stored (the ciphertext string; every change re-encrypts them with a fresh IV, so the string
+ *    changes with any change of key, profile or public key), the key that unseals them, the
+ *    sandbox key, the base URL and the timeout. Otherwise it is made again.
+ *  - The SDK client holds configuration only: no I/O object of the request that made it (its
+ *    fetch looks the global up per call) and no pending promise (the SDK keeps one only for its
+ *    OAuth client-credentials token, and no client id or secret is ever passed).
+ *  - Only resolved values are stored, never a promise another request could await.
+ *  - At most MAX_CACHED_CONNECTIONS installations; the oldest entry goes first.
+ * The decrypted API key stays in this isolate's memory, as it did for each job; it is never logged.
+ */
+const connections = new Map<string, { madeFrom: string; conn: TelnyxConnection | null }>();
+export const MAX_CACHED_CONNECTIONS = 100;
+
+/** The installation's Telnyx connection, or null when SMS is not set up. Callers must not change it. */
 export async function telnyxFor(env: Env, installation: Installation): Promise<TelnyxConnection | null> {
+  const timeoutMs = Number(env.TELNYX_TIMEOUT_MS) || 10_000;
+  const madeFrom = [installation.sealed.telnyx ?? '', env.SECRETS_KEY, env.SANDBOX_TELNYX_API_KEY ?? '', env.TELNYX_BASE_URL, timeoutMs].join('\u0000');
+  const cached = connections.get(installation.id);
+  if (cached?.madeFrom === madeFrom) return cached.conn;
+
   const stored: StoredTelnyx = await readTelnyx(env.SECRETS_KEY, installation);
   const apiKey = stored.apiKey ?? env.SANDBOX_TELNYX_API_KEY ?? null;
-  if (!apiKey || !stored.messagingProfileId) return null;
-  return {
-    client: createTelnyx(apiKey, env.TELNYX_BASE_URL, Number(env.TELNYX_TIMEOUT_MS) || 10_000),
-    messagingProfileId: stored.messagingProfileId,
-    publicKey: stored.publicKey,
-    sandbox: !stored.apiKey,
-  };
+  const conn =
+    apiKey && stored.messagingProfileId
+      ? {
+          client: createTelnyx(apiKey, env.TELNYX_BASE_URL, timeoutMs),
+          messagingProfileId: stored.messagingProfileId,
+          publicKey: stored.publicKey,
+          sandbox: !stored.apiKey,
+        }
+      : null;
+  connections.delete(installation.id);
+  if (connections.size >= MAX_CACHED_CONNECTIONS) connections.delete(connections.keys().next().value as string);
+  connections.set(installation.id, { madeFrom, conn });
+  return conn;
 }
 
 /** A number of the messaging profile with what Telnyx says about it (PhoneNumberWithMessagingSettings). */

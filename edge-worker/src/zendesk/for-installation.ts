@@ -8,6 +8,7 @@ import {
   updateZendeskOAuth,
   type Installation,
 } from '../db/installations.ts';
+import type { ZendeskOAuthCredentials } from '../../../shared/schemas/settings.ts';
 import type { Env } from '../env.ts';
 import { AppError } from '../errors.ts';
 import { createZendeskClient, type ZendeskClient, type ZendeskClientOptions } from './client.ts';
@@ -37,8 +38,37 @@ export function zendeskClientDefaults(env: Env): Pick<ZendeskClientOptions, 'hea
   };
 }
 
-export async function zendeskFor(env: Env, installation: Installation): Promise<ZendeskClient> {
+/**
+ * Unsealed OAuth credentials of this isolate, by installation id (issue 13: decrypting and parsing
+ * them was a visible share of each job's CPU, bench/cpu-profile.ts). Why this is safe:
+ *  - An entry is used only for the same sealed value (the ciphertext string as stored: every
+ *    refresh or reconnect re-encrypts with a fresh IV, so the string changes) and the same key;
+ *    it is then exactly what decrypting it again would give.
+ *  - Only resolved, frozen values are stored: no promise, no I/O object, nothing a request can
+ *    change (the client replaces its credentials on refresh; it never mutates them).
+ *  - The client itself is made per call: it holds the refresh in flight (a promise) and callbacks
+ *    bound to this request's env, which must not cross requests.
+ *  - At most MAX_CACHED_CREDENTIALS installations; the oldest entry goes first.
+ * The tokens stay in this isolate's memory, as they did during each job; they are never logged.
+ */
+const unsealed = new Map<string, { sealed: string; secretsKey: string; credentials: ZendeskOAuthCredentials }>();
+export const MAX_CACHED_CREDENTIALS = 200;
+
+async function oauthCredentials(env: Env, installation: Installation): Promise<ZendeskOAuthCredentials | null> {
+  const sealed = installation.sealed.zendeskOAuth;
+  if (!sealed) return null;
+  const cached = unsealed.get(installation.id);
+  if (cached && cached.sealed === sealed && cached.secretsKey === env.SECRETS_KEY) return cached.credentials;
   const credentials = await readZendeskOAuth(env.SECRETS_KEY, installation);
+  if (!credentials) return null;
+  unsealed.delete(installation.id);
+  if (unsealed.size >= MAX_CACHED_CREDENTIALS) unsealed.delete(unsealed.keys().next().value as string);
+  unsealed.set(installation.id, { sealed, secretsKey: env.SECRETS_KEY, credentials: Object.freeze(credentials) });
+  return credentials;
+}
+
+export async function zendeskFor(env: Env, installation: Installation): Promise<ZendeskClient> {
+  const credentials = await oauthCredentials(env, installation);
   if (!credentials) throw new AppError('requirements_not_met', 'Zendesk is not connected for this installation (OAuth)');
   return createZendeskClient({
     ...zendeskClientDefaults(env),
