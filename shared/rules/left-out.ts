@@ -1,5 +1,5 @@
 // The sentence an interaction's detail carries when matching rules were not run because the
-// interaction reached its recipient budget (edge-worker/src/pipeline/send-budget.ts), and how the
+// interaction reached its recipient budget (edge-worker/src/pipeline/recipient-limit.ts), and how the
 // ticket sidebar finds it there to show it to the agent. Pure.
 const MARK = 'more matching rule(s) not run';
 

@@ -17,13 +17,14 @@ export const RULES_PER_INSTALLATION_MAX = 10_000;
 /**
  * Max recipients one interaction texts, summed over the rules that match it in position order
  * (each fixed number, plus one each for the assigned agent and the customer when chosen). Rules
- * matching past it are not run, and the interaction says so (edge-worker/src/pipeline/
- * send-budget.ts). Why 250: one interaction is one queue invocation, which may run 1,000 D1
- * queries on Workers Paid (developers.cloudflare.com/d1/platform/limits/); a send costs about
- * three (reserve, claim, outcome) besides about a dozen per interaction, so 250 sends stay near
- * 760 queries. 250 Telnyx calls fit the subrequest limit (1,000 or more per invocation on Workers
- * Paid, developers.cloudflare.com/workers/platform/limits/); bursts past Telnyx's rate are
- * answered 429 and retried by the send queue. Per rule, OTHER_NUMBERS_MAX + 2 at most.
+ * matching past it are not run, and the interaction says so
+ * (edge-worker/src/pipeline/recipient-limit.ts). Why 250: one interaction is one queue invocation,
+ * which may run 1,000 D1 queries on Workers Paid (developers.cloudflare.com/d1/platform/limits/);
+ * its sends are stored in one statement and each adds about one (its outcome) besides a few per
+ * interaction, so 250 sends stay near 260 queries. 250 Telnyx calls fit the subrequest limit
+ * (1,000 or more per invocation on Workers Paid, developers.cloudflare.com/workers/platform/limits/);
+ * sends are paced to Telnyx's rates (edge-worker/src/send/sender-pacer.ts), and a 429 is retried by
+ * the send queue. Per rule, OTHER_NUMBERS_MAX + 2 at most.
  */
 export const RECIPIENTS_PER_INTERACTION_MAX = 250;
 export const DATA_FIELDS_MAX = 20;

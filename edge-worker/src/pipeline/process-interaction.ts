@@ -9,7 +9,7 @@
 //   3. evaluate the installation's rules of those events (compiled once per rules version and
 //      isolate: rules/rule-set-cache.ts) for each end event; a rule that fires for both is one
 //      rule (its sends are unique per interaction and recipient); at most
-//      RECIPIENTS_PER_INTERACTION_MAX recipients (send-budget.ts)
+//      RECIPIENTS_PER_INTERACTION_MAX recipients (recipient-limit.ts)
 //   4. per matched rule: resolve recipients, compose ONE message (summary when enabled)
 //   5. decide per recipient: send, hold for quiet hours or a send delay, or skip with a reason
 //      (rule disabled, no summary, no valid number, country not allowed, duplicate, SMS not
@@ -50,7 +50,7 @@ import { dailyBudgetGate, estimatedCostMicros, noteBudgetExceeded } from '../sen
 import { deliverClaimed } from '../send/send-sms.ts';
 import { fireRules } from '../../../shared/rules/rule-set.ts';
 import { loadRuleSet } from '../rules/rule-set-cache.ts';
-import { withinSendBudget } from './send-budget.ts';
+import { withinRecipientLimit } from './recipient-limit.ts';
 
 const QUEUE_BATCH_MAX = 100;
 
@@ -91,7 +91,7 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   }
 
   const fired = fireRules(ruleSet, snapshot.interaction, events);
-  const { matched, disabledMatches, leftOut } = withinSendBudget(fired.matched, fired.disabledMatches);
+  const { matched, disabledMatches, leftOut } = withinRecipientLimit(fired.matched, fired.disabledMatches);
   if (matched.length === 0 && disabledMatches.length === 0) {
     await finish('done', 'No rule matched');
     return { action: 'ack' };

@@ -3,7 +3,7 @@
 // only when summaries are enabled, every field it names known (a system field the engine reads,
 // or a ticket field the Zendesk account has), and the installation's rule cap kept
 // (shared/schemas/rule.ts; recipients are bounded per rule and per interaction, not per
-// installation: pipeline/send-budget.ts). Collects every problem as a field error.
+// installation: pipeline/recipient-limit.ts). Collects every problem as a field error.
 import { contentPlaceholderErrors } from '../../../shared/compose/placeholders.ts';
 import { checkFieldRef, FIELD_PROBLEM_TEXT, fieldRefsOf, ticketFieldsById } from '../../../shared/rules/field-refs.ts';
 import type { FieldError } from '../../../shared/schemas/api.ts';
