@@ -3,8 +3,11 @@
 // the claim reports the same row version (migration 0013), so every change of the row must move
 // that version and reach the next interaction; ingest is one statement whose triggers create the
 // interaction with the receipt's own times.
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { Env } from '../src/env.ts';
+import type { Job } from '../src/jobs.ts';
+import worker from '../src/index.ts';
 import { admin, createDeliveryTenant, createRules, DEMO, deliverWebhook, deliveryRule, outbox, settled, solve, zd, type DeliveryTenant } from './delivery-helpers.ts';
 
 const T = DEMO.tickets;
@@ -72,5 +75,101 @@ describe('ingest in one statement', () => {
     expect(res.status).toBe(401);
     const left = await env.DB.prepare('SELECT COUNT(*) AS n FROM interaction_events WHERE installation_id = ?').bind(t.installationId).first<{ n: number }>();
     expect(left?.n).toBe(0);
+  });
+});
+
+/**
+ * env.DB wrapped to count round trips (a statement's run/all/first/raw, or one batch) and
+ * statements (a batch of n counts n), as the bench's counting worker does (bench/d1-count-worker).
+ */
+function countingDb(db: D1Database) {
+  const counts = { calls: 0, statements: 0 };
+  // D1's batch() accepts only its own statements: wrapped -> real.
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const counted =
+      <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+      (...args: A) => {
+        counts.calls += 1;
+        counts.statements += 1;
+        return run(...args);
+      };
+    const wrapped = {
+      bind: (...values: unknown[]) => wrap(stmt.bind(...values)),
+      first: counted((column?: string) => (column === undefined ? stmt.first() : stmt.first(column))),
+      all: counted(() => stmt.all()),
+      run: counted(() => stmt.run()),
+      raw: counted(() => stmt.raw()),
+    } as unknown as D1PreparedStatement;
+    real.set(wrapped, stmt);
+    return wrapped;
+  };
+  const wrapped = {
+    prepare: (sql: string) => wrap(db.prepare(sql)),
+    batch: (statements: D1PreparedStatement[]) => {
+      counts.calls += 1;
+      counts.statements += statements.length;
+      return db.batch(statements.map((s) => real.get(s) ?? s));
+    },
+    exec: (query: string) => db.exec(query),
+    dump: () => db.dump(),
+    withSession: (...args: Parameters<D1Database['withSession']>) => db.withSession(...args),
+  } as unknown as D1Database;
+  return { db: wrapped, counts, reset: () => Object.assign(counts, { calls: 0, statements: 0 }) };
+}
+
+describe('D1 round trips per interaction (counted on the real code path)', () => {
+  it('ingest 1, the interaction job 3 (5 statements in all), a paced or retried send job 2', async () => {
+    const t = await createDeliveryTenant();
+    await createRules(t, deliveryRule(t));
+    const counter = countingDb(env.DB);
+    // The queue is captured, so each job runs here, with the counting database.
+    const enqueued: Job[] = [];
+    const queue = {
+      send: async (body: Job) => void enqueued.push(body),
+      sendBatch: async (messages: Array<{ body: Job }>) => void enqueued.push(...messages.map((m) => m.body)),
+    };
+    const counted = { ...(env as Env), DB: counter.db, SEND_QUEUE: queue as unknown as Queue } as Env;
+    const consume = async (job: Job) => {
+      const batch = createMessageBatch<Job>('pisms-interactions', [{ id: `m-${enqueued.length}`, timestamp: new Date(), attempts: 1, body: job }]);
+      const ctx = createExecutionContext();
+      const handler: ExportedHandlerQueueHandler<Env, Job> = worker.queue;
+      await handler(batch, counted, ctx);
+      await waitOnExecutionContext(ctx);
+    };
+    // Each solve a minute apart is its own interaction; the first warms this isolate's caches
+    // (webhook keys, installation, rules, ticket fields), as any busy isolate has them.
+    const run = async (minute: number) => {
+      const at = new Date(Date.now() + minute * 60_000).toISOString();
+      const req = await zd.solveTicket(t.subdomain, T.damagedOrder, { signingSecret: t.webhookSecret, at });
+      counter.reset();
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`https://worker.test/v1/webhooks/zendesk/${t.installationId}`, { method: 'POST', headers: req.headers, body: req.body }),
+        counted,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      expect(res.status).toBe(202);
+      const ingest = { ...counter.counts };
+      const job = enqueued.shift();
+      if (!job) throw new Error('nothing enqueued');
+      counter.reset();
+      await consume(job);
+      return { ingest, job: { ...counter.counts } };
+    };
+    await run(2);
+    const warm = await run(4);
+    expect(warm.ingest).toEqual({ calls: 1, statements: 1 });
+    expect(warm.job).toEqual({ calls: 3, statements: 4 });
+    expect(await outbox(t)).toHaveLength(2);
+
+    // A send job (a retry, a paced send): its claim and its outcome.
+    const [{ id: sendId } = { id: '' }] = (await settled(t, T.damagedOrder)).sends;
+    await env.DB.prepare("UPDATE sends SET status = 'reserved', telnyx_message_id = NULL WHERE id = ?").bind(sendId).run();
+    counter.reset();
+    await consume({ kind: 'send', sendId, installationId: t.installationId });
+    expect(counter.counts).toEqual({ calls: 2, statements: 2 });
+    expect(await outbox(t)).toHaveLength(3);
   });
 });

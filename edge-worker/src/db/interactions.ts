@@ -82,6 +82,26 @@ const JOINABLE = `(SELECT i.id FROM interactions i
   ORDER BY CASE WHEN o.moment <= ${MOMENT} THEN 0 ELSE 1 END, CASE WHEN o.moment <= ${MOMENT} THEN o.moment END DESC, o.moment ASC
   LIMIT 1)`;
 
+/** The receipt's end event, inserted unless known; the triggers of migration 0013 do the rest. */
+const INSERT_RECEIPT = `INSERT OR IGNORE INTO interaction_events (installation_id, ticket_id, event, moment, interaction_id, receipt_id, source, received_ms)
+  SELECT ?1, ?2, ?3, ${MOMENT}, COALESCE(${JOINABLE}, ?4), ?4, ?5, ?7
+  WHERE EXISTS (SELECT 1 FROM installations WHERE id = ?1)
+  RETURNING interaction_id`;
+/** A duplicate's interaction. */
+const KNOWN_RECEIPT = `SELECT i.id, i.status FROM interaction_events e JOIN interactions i ON i.id = e.interaction_id
+  WHERE e.installation_id = ?1 AND e.ticket_id = ?2 AND e.event = ?3 AND e.moment = ${MOMENT}`;
+
+/** The highest `?N` of a statement, found once per SQL text (a regular expression over ~1 kB per webhook otherwise). */
+const highestParameters = new Map<string, number>();
+function highestParameter(sql: string): number {
+  let highest = highestParameters.get(sql);
+  if (highest === undefined) {
+    highest = Math.max(...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])));
+    highestParameters.set(sql, highest);
+  }
+  return highest;
+}
+
 /** What ingest needs of the interaction a receipt belongs to. */
 export interface ReceiptInteraction {
   id: string;
@@ -103,27 +123,16 @@ export async function recordReceipt(db: D1Database, r: Receipt): Promise<{ inter
     r.moment ?? `r:${r.nowMs}`, r.nowMs - LEGACY_WINDOW_MS, OTHER_EVENT[r.event],
   ];
   // Each statement binds the parameters up to the highest number it uses.
-  const statement = (sql: string) => {
-    const highest = Math.max(...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])));
-    return db.prepare(sql).bind(...params.slice(0, highest));
-  };
+  const statement = (sql: string) => db.prepare(sql).bind(...params.slice(0, highestParameter(sql)));
   // RETURNING is evaluated before the AFTER INSERT triggers run (https://sqlite.org/lang_returning.html:
   // the values are those the statement itself wrote), so it returns the event's own columns only;
   // a new or joined interaction is 'received' (the join trigger sets a finished one back to it).
-  const inserted = await statement(
-    `INSERT OR IGNORE INTO interaction_events (installation_id, ticket_id, event, moment, interaction_id, receipt_id, source, received_ms)
-     SELECT ?1, ?2, ?3, ${MOMENT}, COALESCE(${JOINABLE}, ?4), ?4, ?5, ?7
-     WHERE EXISTS (SELECT 1 FROM installations WHERE id = ?1)
-     RETURNING interaction_id`,
-  ).first<{ interaction_id: string }>();
+  const inserted = await statement(INSERT_RECEIPT).first<{ interaction_id: string }>();
   if (inserted) {
     const outcome: ReceiptOutcome = inserted.interaction_id === r.id ? 'created' : 'joined';
     return { interaction: { id: inserted.interaction_id, status: 'received' }, outcome };
   }
-  const known = await statement(
-    `SELECT i.id, i.status FROM interaction_events e JOIN interactions i ON i.id = e.interaction_id
-     WHERE e.installation_id = ?1 AND e.ticket_id = ?2 AND e.event = ?3 AND e.moment = ${MOMENT}`,
-  ).first<ReceiptInteraction>();
+  const known = await statement(KNOWN_RECEIPT).first<ReceiptInteraction>();
   return known ? { interaction: known, outcome: 'duplicate' } : null;
 }
 
