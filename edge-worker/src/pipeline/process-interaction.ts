@@ -104,8 +104,9 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   const rows = storedBefore.some((s) => isErasedRecipient(s.recipient))
     ? []
     : await planSends(env, { installation, interaction, snapshot, matched, disabledMatches, zendesk, conn, nowMs, stored: storedBefore });
-  // Round trip 2: the planned sends stored in one statement, opt-outs and the frequency cap
-  // applied inside it, and the ones to send now claimed by that same insert (db/sends.ts).
+  // Round trip 2: the planned sends stored in one statement, opt-outs, the frequency cap and the
+  // daily budget applied inside it, and the ones to send now claimed by that same insert
+  // (db/sends.ts insertPlannedSends).
   const cap = installation.settings.frequencyCap;
   const budget = dailyBudgetGate(installation.settings, nowMs);
   const inserted = await insertPlannedSends(
