@@ -70,8 +70,11 @@ export interface IsolatedCpuResult {
 
 const log = (line: string) => console.log(`[cpu] ${line}`);
 
-/** N-1 rules that never match and 1 that does, as the API stores them (RuleInput output). */
-function storeRules(d1: RemoteD1, installationId: string, n: number): void {
+/**
+ * N-1 rules that never match and 1 that does, as the API stores them (RuleInput output), straight
+ * into the bench's database (also used by bench/cpu-profile.ts).
+ */
+export function storeRules(d1: RemoteD1, installationId: string, n: number, idPrefix = 'rule_cpu'): void {
   const definitions = [...Array.from({ length: n - 1 }, (_, i) => nonMatchingRule(i)), matchingRule()].map((r) => RuleInput.parse(r));
   const insert = d1.db.prepare(
     `INSERT INTO rules (id, installation_id, position, definition_json, version, created_by, updated_by, created_at, updated_at)
@@ -80,7 +83,7 @@ function storeRules(d1: RemoteD1, installationId: string, n: number): void {
   const now = new Date().toISOString();
   d1.db.exec('BEGIN');
   definitions.forEach((d, i) => {
-    insert.run(`rule_cpu${n}_${i}`, installationId, i, JSON.stringify(d), now, now);
+    insert.run(`${idPrefix}${n}_${i}`, installationId, i, JSON.stringify(d), now, now);
   });
   d1.db.prepare('UPDATE installations SET rules_version = rules_version + 1 WHERE id = ?').run(installationId);
   d1.db.exec('COMMIT');

@@ -10,13 +10,13 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { RuleInput } from '../shared/schemas/rule.ts';
 import { startFakes } from '../test/fakes/index.ts';
 import { demoTelnyxAccount, TELNYX_DEMO } from '../test/fakes/telnyx-data.ts';
 import { cleanupAll, findRuntimeEntry, findWorkerd, freePort, installSignalHandlers, ROOT, startWorkerDev } from './harness.ts';
-import { startRemoteD1, type RemoteD1 } from './remote-d1.ts';
+import { storeRules } from './cpu-isolated.ts';
+import { startRemoteD1 } from './remote-d1.ts';
 import { SmsWatcher } from './measure.ts';
-import { matchingRule, nonMatchingRule, pool, provisionTenant, signedTrigger, takeTickets } from './tenants.ts';
+import { pool, provisionTenant, signedTrigger, takeTickets } from './tenants.ts';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const INTERACTIONS = Number(arg('interactions', '200'));
@@ -197,21 +197,6 @@ function summarise(profile: Profile, lineModules: string[], bundleUrlPart: strin
   ].join('\n');
 }
 
-function storeRules(d1: RemoteD1, installationId: string, n: number): void {
-  const definitions = [...Array.from({ length: n - 1 }, (_, i) => nonMatchingRule(i)), matchingRule()].map((r) => RuleInput.parse(r));
-  const insert = d1.db.prepare(
-    `INSERT INTO rules (id, installation_id, position, definition_json, version, created_by, updated_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 1, 'bench', 'bench', ?, ?)`,
-  );
-  const now = new Date().toISOString();
-  d1.db.exec('BEGIN');
-  definitions.forEach((d, i) => {
-    insert.run(`rule_prof${n}_${i}`, installationId, i, JSON.stringify(d), now, now);
-  });
-  d1.db.prepare('UPDATE installations SET rules_version = rules_version + 1 WHERE id = ?').run(installationId);
-  d1.db.exec('COMMIT');
-}
-
 async function main(): Promise<void> {
   const state = mkdtempSync(join(tmpdir(), 'pisms-bench-profile-'));
   const fakes = await startFakes({ host: '127.0.0.1' });
@@ -247,7 +232,7 @@ async function main(): Promise<void> {
       subdomain: 'cpuprofile',
       tickets: INTERACTIONS + 40,
     });
-    storeRules(d1, tenant.id, RULES);
+    storeRules(d1, tenant.id, RULES, 'rule_prof');
     const watcher = await new SmsWatcher(fakes.telnyxUrl).start();
     const webhook = async (ticket: number) => {
       const { headers, body } = signedTrigger(tenant.webhookSecret, ticket);
