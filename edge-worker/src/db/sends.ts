@@ -161,16 +161,17 @@ export async function insertPlannedSends(
     recipient_time_zone: r.recipient_time_zone ?? null, cost: r.budget_cost_micros ?? 0,
   }));
   // ?1 installation, ?2 interaction, ?3 ticket, ?4 the rows, ?5 now, ?6..?8 the frequency cap,
-  // ?9 the statuses it counts, ?10..?14 the daily budget.
+  // ?9 the statuses it counts, ?10..?14 the daily budget. json_extract returns a JSON scalar as its
+  // SQL type (https://sqlite.org/json1.html#jex), so numbers stay numbers.
   const { results } = await db
     .prepare(
       `WITH planned AS (
-         SELECT value ->> 'id' AS id, value ->> 'rule_id' AS rule_id, value ->> 'rule_label' AS rule_label,
-           value ->> 'recipient_kind' AS recipient_kind, value ->> 'recipient' AS recipient, value ->> 'from_number' AS from_number,
-           value ->> 'body' AS body, value ->> 'segments' AS segments, value ->> 'encoding' AS encoding, value ->> 'status' AS status,
-           value ->> 'reason' AS reason, value ->> 'detail' AS detail, value ->> 'summary_source' AS summary_source,
-           value ->> 'compose_note' AS compose_note, value ->> 'scheduled_for' AS scheduled_for,
-           value ->> 'recipient_time_zone' AS recipient_time_zone, value ->> 'cost' AS cost, key AS position
+         SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.rule_id') AS rule_id, json_extract(value, '$.rule_label') AS rule_label,
+           json_extract(value, '$.recipient_kind') AS recipient_kind, json_extract(value, '$.recipient') AS recipient, json_extract(value, '$.from_number') AS from_number,
+           json_extract(value, '$.body') AS body, json_extract(value, '$.segments') AS segments, json_extract(value, '$.encoding') AS encoding, json_extract(value, '$.status') AS status,
+           json_extract(value, '$.reason') AS reason, json_extract(value, '$.detail') AS detail, json_extract(value, '$.summary_source') AS summary_source,
+           json_extract(value, '$.compose_note') AS compose_note, json_extract(value, '$.scheduled_for') AS scheduled_for,
+           json_extract(value, '$.recipient_time_zone') AS recipient_time_zone, json_extract(value, '$.cost') AS cost, key AS position
          FROM json_each(?4)
        ),
        gated AS (
