@@ -10,7 +10,7 @@ import { countSegments } from '../shared/compose/segments.ts';
 import { compileRules, type EngineRule, evaluateRules, explainRules } from '../shared/rules/evaluate.ts';
 import type { Interaction } from '../shared/schemas/interaction.ts';
 import type { FieldCondition } from '../shared/schemas/rule.ts';
-import { seededRandom } from '../test/support/seeded-random.ts';
+import { seededRandom } from '../shared/random/seeded-random.ts';
 
 export interface BenchResult {
   name: string;

@@ -1,8 +1,8 @@
-// What a soak run does, decided up front from one seed (test/support/seeded-random.ts): the
+// What a soak run does, decided up front from one seed (shared/random/seeded-random.ts): the
 // tickets and how each one ends (which webhooks Zendesk sends, duplicated or in swapped order),
 // and when the faults happen (random faults on the fakes, outages, D1 errors, worker kills).
 // Pure: soak/run.ts carries it out, soak/checks.ts judges the result against it.
-import { seededRandom } from '../test/support/seeded-random.ts';
+import { seededRandom } from '../shared/random/seeded-random.ts';
 import type { RandomFaultConfig } from '../test/fakes/fake-http.ts';
 
 export type Mode = 'quick' | 'full';

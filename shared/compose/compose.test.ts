@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ComposeInput, composeMessage, DATA_VALUE_MIN_CHARS, renderDataLines, SUMMARY_MIN_CHARS, summaryBudget } from './compose.ts';
 import { countSegments, isGsm7 } from './segments.ts';
-import { seededRandom } from '../../test/support/seeded-random.ts';
+import { seededRandom } from '../random/seeded-random.ts';
 
 const EMOJI = '😀';
 

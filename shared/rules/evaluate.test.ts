@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../schemas/interaction.ts';
 import type { EndEvent, FieldCondition } from '../schemas/rule.ts';
 import { compileRules, type EngineRule, evaluateRules, explainRules, testFieldCondition } from './evaluate.ts';
-import { seededRandom } from '../../test/support/seeded-random.ts';
+import { seededRandom } from '../random/seeded-random.ts';
 
 interface TestRule extends EngineRule {
   label: string;

@@ -10,6 +10,7 @@
 // Each injection is logged as one line ({"msg":"d1 fault injected","kind",...}); the soak counts them.
 import type { Env } from '../env.ts';
 import { log } from '../log.ts';
+import { seededRandom } from '../../../shared/random/seeded-random.ts';
 
 export type D1FaultKind = 'before' | 'after';
 
@@ -18,17 +19,6 @@ interface Injector {
   next(op: string): D1FaultKind | null;
 }
 
-/** mulberry32: a seeded sequence, so a soak run with the same seed injects the same way. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LOCAL_URL = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 
@@ -44,7 +34,7 @@ export function d1FaultInjector(env: Env): Injector | null {
     log('error', 'FAULT_INJECT_D1_RATE ignored: only for a worker on this machine', {});
     return null;
   }
-  const random = seeded(Number(env.FAULT_INJECT_D1_SEED) || 1);
+  const random = seededRandom(Number(env.FAULT_INJECT_D1_SEED) || 1);
   const afterShare = env.FAULT_INJECT_D1_AFTER === undefined ? 0.25 : Math.min(1, Math.max(0, Number(env.FAULT_INJECT_D1_AFTER) || 0));
   const until = Number(env.FAULT_INJECT_D1_UNTIL) || Number.POSITIVE_INFINITY;
   let injected = 0;

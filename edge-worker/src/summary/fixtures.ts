@@ -1,7 +1,7 @@
 // Realistic ticket conversations for the summariser's tests and benchmark. Not imported by the worker.
 // Pure data and deterministic generators (a seeded PRNG: same arguments, same thread).
 import type { SummaryComment } from './types.ts';
-import { seededRandom as createRandom } from '../../../test/support/seeded-random.ts';
+import { seededRandom as createRandom } from '../../../shared/random/seeded-random.ts';
 
 let clock = Date.parse('2026-03-02T09:00:00Z');
 function at(minutes: number): string {

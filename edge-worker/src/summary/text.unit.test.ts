@@ -1,7 +1,7 @@
 // Specification of the text units: code-point length, sentence spans, words, budget-safe cuts.
 import { describe, expect, it } from 'vitest';
 import { ELLIPSIS, countChars, fitToBudget, splitSentences, splitWords, truncateAtWordBoundary } from './text.ts';
-import { seededRandom as createRandom } from '../../../test/support/seeded-random.ts';
+import { seededRandom as createRandom } from '../../../shared/random/seeded-random.ts';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

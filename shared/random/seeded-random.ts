@@ -1,5 +1,6 @@
-// A tiny seeded PRNG (mulberry32) for generated test data and benchmark inputs: the same
-// "random" input on every run, so failures reproduce and runs compare like with like.
+// A tiny seeded PRNG (mulberry32): the same "random" sequence for the same seed, so generated test
+// data, benchmark inputs, the soak's plan, the fakes' injected faults and the worker's D1 fault
+// injection (edge-worker/src/db/fault-injection.ts) reproduce run to run. Pure, no I/O.
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
