@@ -4,6 +4,7 @@
 import { SELF, env } from 'cloudflare:test';
 import { telnyxControl, zendeskControl } from '../../test/fakes/control-client.ts';
 import { demoAccount, ZENDESK_DEMO } from '../../test/fakes/zendesk-data.ts';
+import type { NewSend } from '../src/db/sends.ts';
 import { call, OPERATOR_TOKEN, openSession, uniqueAppInstallationId, uniqueSubdomain } from './helpers.ts';
 
 export const zd = zendeskControl(env.FAKES_CONTROL_URL);
@@ -166,4 +167,24 @@ export async function outbox(t: DeliveryTenant) {
 export async function zendeskApiCalls(t: DeliveryTenant): Promise<Array<{ method: string; path: string }>> {
   const page = await zd.requests({ subdomain: t.subdomain });
   return page.requests.filter((r) => r.path.includes('/api/v2/'));
+}
+
+/**
+ * A send row as a test seeds it (the pipeline stores its sends through db/sends.ts
+ * insertPlannedSends); a second insert for the same interaction, rule and recipient is ignored.
+ */
+export function insertSendStatement(db: D1Database, s: NewSend): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
+         from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for, recipient_time_zone,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING *`,
+    )
+    .bind(
+      s.id, s.installation_id, s.interaction_id, s.ticket_id, s.rule_id, s.rule_label, s.recipient_kind, s.recipient,
+      s.from_number, s.body, s.segments, s.encoding, s.status, s.reason, s.detail, s.summary_source, s.compose_note, s.scheduled_for,
+      s.recipient_time_zone ?? null, s.created_at, s.created_at,
+    );
 }

@@ -13,7 +13,7 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { insertSendStatement, readSend, type SendRow } from '../src/db/sends.ts';
+import { readSend, type SendRow } from '../src/db/sends.ts';
 import type { Env } from '../src/env.ts';
 import type { Job } from '../src/jobs.ts';
 import worker from '../src/index.ts';
@@ -25,6 +25,7 @@ import {
   createRules,
   DEMO,
   deliveryRule,
+  insertSendStatement,
   outbox,
   settled,
   ticketSends,

@@ -9,9 +9,9 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import { recordReceipt } from '../src/db/interactions.ts';
-import { insertSendStatement, type SendRow } from '../src/db/sends.ts';
+import type { SendRow } from '../src/db/sends.ts';
 import type { Job } from '../src/jobs.ts';
-import { admin, createDeliveryTenant, createRules, DEMO, deliveryRule, solve, tx, uniqueNumber, waitFor, type DeliveryTenant } from './delivery-helpers.ts';
+import { admin, createDeliveryTenant, createRules, DEMO, deliveryRule, insertSendStatement, solve, tx, uniqueNumber, waitFor, type DeliveryTenant } from './delivery-helpers.ts';
 
 let seq = 0;
 

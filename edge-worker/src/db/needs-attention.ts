@@ -2,7 +2,7 @@
 // sends of one installation, and their bulk retry. Every retry is one conditional UPDATE per
 // table (failed -> received / reserved, RETURNING the rows it moved), so two admins pressing
 // Retry at once reopen each row once, and a reopened send is still claimed once before Telnyx is
-// called (db/sends.ts claimSend). Reprocessing an interaction never adds a second send for a
+// called (db/sends.ts claimSendForJob). Reprocessing an interaction never adds a second send for a
 // rule and recipient already recorded (INSERT OR IGNORE on the sends' unique key).
 // Lists of ids travel as one JSON parameter (json_each): D1 binds at most 100 parameters.
 import type { SendReason } from '../../../shared/schemas/send.ts';

@@ -85,23 +85,6 @@ const RANK: Record<SendStatus, number> = {
   skipped: 4,
 };
 
-/** Idempotent: a second insert for the same interaction, rule and recipient is ignored. */
-export function insertSendStatement(db: D1Database, s: NewSend): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT OR IGNORE INTO sends (id, installation_id, interaction_id, ticket_id, rule_id, rule_label, recipient_kind, recipient,
-         from_number, body, segments, encoding, status, reason, detail, summary_source, compose_note, scheduled_for, recipient_time_zone,
-         created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       RETURNING *`,
-    )
-    .bind(
-      s.id, s.installation_id, s.interaction_id, s.ticket_id, s.rule_id, s.rule_label, s.recipient_kind, s.recipient,
-      s.from_number, s.body, s.segments, s.encoding, s.status, s.reason, s.detail, s.summary_source, s.compose_note, s.scheduled_for,
-      s.recipient_time_zone ?? null, s.created_at, s.created_at,
-    );
-}
-
 /** The frequency cap an installation applies to planned sends (settings.frequencyCap), or null. */
 export interface FrequencyCapGate {
   maxMessages: number;
@@ -239,21 +222,6 @@ export async function readSend(db: D1Database, installationId: string, id: strin
   return db.prepare('SELECT * FROM sends WHERE installation_id = ? AND id = ?').bind(installationId, id).first<SendRow>();
 }
 
-/**
- * Claims a send for the one attempt that may call Telnyx: reserved (or held and due) -> sending.
- * Only one concurrent caller gets the row back.
- */
-export async function claimSend(db: D1Database, id: string, nowIso: string): Promise<SendRow | null> {
-  return db
-    .prepare(
-      `UPDATE sends SET status = 'sending', attempts = attempts + 1, updated_at = ?1
-       WHERE id = ?2 AND (status = 'reserved' OR (status = 'held' AND scheduled_for <= ?1))
-       RETURNING *`,
-    )
-    .bind(nowIso, id)
-    .first<SendRow>();
-}
-
 /** A send claimed by a send job, with what the job needs to know besides the row. */
 export interface ClaimedSend extends SendRow {
   /** The installation row's version (migration 0013), or null when the installation is gone. */
@@ -263,8 +231,9 @@ export interface ClaimedSend extends SendRow {
 }
 
 /**
- * The send job's claim, like claimSend but in one statement that also returns the installation's
- * row version (the installation is then cached in the isolate: db/installations.ts
+ * Claims a send for the one attempt that may call Telnyx: reserved (or held and due) -> sending;
+ * only one concurrent caller gets the row back. The same statement returns the installation's row
+ * version (the installation is then cached in the isolate: db/installations.ts
  * readInstallationAt) and whether the recipient opted out, so a paced or retried send costs two
  * round trips (this and its outcome). A held send whose hold needs checks when due (a send delay,
  * a budget hold: pipeline/send-delay.ts) is claimed only with `checksDone`.

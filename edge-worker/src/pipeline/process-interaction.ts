@@ -32,7 +32,7 @@ import { randomToken } from '../crypto/secrets.ts';
 import { readInstallationAt, type Installation } from '../db/installations.ts';
 import { claimInteraction, claimNote, finishInteraction, type InteractionRow } from '../db/interactions.ts';
 import { isErasedRecipient } from '../db/erasure.ts';
-import { claimSend, insertPlannedSends, listSendsForInteraction, type NewSend, type SendRow } from '../db/sends.ts';
+import { claimSendForJob, insertPlannedSends, listSendsForInteraction, type ClaimedSend, type NewSend, type SendRow } from '../db/sends.ts';
 import type { Env } from '../env.ts';
 import { UpstreamError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -132,8 +132,8 @@ export async function processInteraction(env: Env, job: InteractionJob, nowMs: n
   const current = rerun ? await listSendsForInteraction(env.DB, interaction.id) : inserted;
   const claimedNow = [
     ...inserted.filter((s) => s.status === 'sending'),
-    ...(await Promise.all(current.filter((s) => s.status === 'reserved').map((s) => claimSend(env.DB, s.id, now)))).filter(
-      (s): s is SendRow => s !== null,
+    ...(await Promise.all(current.filter((s) => s.status === 'reserved').map((s) => claimSendForJob(env.DB, installation.id, s.id, now, true)))).filter(
+      (s): s is ClaimedSend => s !== null,
     ),
   ];
   const jobs: Array<{ body: Job; delaySeconds?: number }> = [];

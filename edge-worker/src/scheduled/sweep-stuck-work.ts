@@ -6,7 +6,7 @@
 // for a held send; a row still unfinished SWEEP_GRACE_MS after that time has none.
 //   - interactions received / processing  -> an interaction job again (the pipeline is
 //     idempotent: stored sends are never planned twice, each send is claimed once)
-//   - sends reserved, or held and due       -> a send job again (claimSend: one winner)
+//   - sends reserved, or held and due       -> a send job again (claimSendForJob: one winner)
 //   - sends `sending` longer than the Telnyx timeout -> failed / outcome_unknown (the call may
 //     have reached Telnyx; a receipt still settles it, telnyx-webhook.ts)
 // Safe at any moment and twice at once: each step is ONE conditional UPDATE … RETURNING, which D1
